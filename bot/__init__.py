@@ -1,0 +1,1 @@
+"""Learnlink: a chat bot that brokers learning connections inside an organisation."""

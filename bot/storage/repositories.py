@@ -1,0 +1,295 @@
+"""SQLAlchemy implementations of the repository ports in bot.domain.ports.
+
+Each repository is a thin layer over one session: queries, no business rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import (
+    Answer,
+    Channel,
+    Evidence,
+    Identity,
+    InboxEvent,
+    Person,
+    PersonTopic,
+    Program,
+    Question,
+    Referral,
+    Topic,
+    Workspace,
+)
+from bot.storage import tables as t
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+
+class SqlWorkspaceRepository(_Repository):
+    async def get_or_create(self, platform: str, external_id: str, name: str = "") -> Workspace:
+        found = await self.session.scalar(
+            select(Workspace).filter_by(platform=platform, external_id=external_id)
+        )
+        if found is not None:
+            return found
+        workspace = Workspace(platform=platform, external_id=external_id, name=name)
+        self.session.add(workspace)
+        await self.session.flush()
+        return workspace
+
+    async def list(self) -> Sequence[Workspace]:
+        return (await self.session.scalars(select(Workspace).order_by(t.workspaces.c.id))).all()
+
+
+class SqlPeopleRepository(_Repository):
+    async def add(self, person: Person) -> Person:
+        self.session.add(person)
+        await self.session.flush()
+        return person
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def by_email(self, email: str) -> Person | None:
+        return await self.session.scalar(select(Person).filter_by(email=email.lower()))
+
+    async def by_identity(self, platform: str, user_id: str) -> Person | None:
+        query = (
+            select(Person)
+            .join(t.identities, t.identities.c.person_id == t.people.c.id)
+            .where(t.identities.c.platform == platform, t.identities.c.user_id == user_id)
+        )
+        return await self.session.scalar(query)
+
+    async def identities(self, person_id: int) -> Sequence[Identity]:
+        query = select(Identity).filter_by(person_id=person_id).order_by(t.identities.c.platform)
+        return (await self.session.scalars(query)).all()
+
+    async def link(self, person: Person, platform: str, user_id: str) -> Identity:
+        assert person.id is not None, "add the person before linking an identity"
+        existing = await self.session.scalar(
+            select(Identity).filter_by(platform=platform, user_id=user_id)
+        )
+        if existing is not None:
+            existing.person_id = person.id
+            return existing
+        identity = Identity(person_id=person.id, platform=platform, user_id=user_id)
+        self.session.add(identity)
+        await self.session.flush()
+        return identity
+
+    async def list(self) -> Sequence[Person]:
+        return (await self.session.scalars(select(Person).order_by(t.people.c.name))).all()
+
+    async def delete(self, person_id: int) -> None:
+        await self.session.execute(delete(t.people).where(t.people.c.id == person_id))
+
+
+class SqlTopicRepository(_Repository):
+    async def get_or_create(self, name: str) -> Topic:
+        found = await self.by_name(name)
+        if found is not None:
+            return found
+        topic = Topic(name=name.lower())
+        self.session.add(topic)
+        await self.session.flush()
+        return topic
+
+    async def by_name(self, name: str) -> Topic | None:
+        return await self.session.scalar(select(Topic).filter_by(name=name.lower()))
+
+    async def set_person_topics(
+        self, person_id: int, kind: str, source: str, topic_ids: Sequence[int]
+    ) -> None:
+        """Replace one kind of declared topics, e.g. on a CSV re-import."""
+        await self.session.execute(
+            delete(PersonTopic).filter_by(person_id=person_id, kind=kind, source=source)
+        )
+        for topic_id in dict.fromkeys(topic_ids):
+            self.session.add(
+                PersonTopic(person_id=person_id, topic_id=topic_id, kind=kind, source=source)
+            )
+        await self.session.flush()
+
+    async def add_person_topic(self, person_topic: PersonTopic) -> None:
+        existing = await self.session.scalar(
+            select(PersonTopic).filter_by(
+                person_id=person_topic.person_id,
+                topic_id=person_topic.topic_id,
+                kind=person_topic.kind,
+                source=person_topic.source,
+            )
+        )
+        if existing is None:
+            self.session.add(person_topic)
+        else:
+            existing.weight = person_topic.weight
+            existing.updated_at = person_topic.updated_at
+        await self.session.flush()
+
+    async def remove_person_topic(self, person_id: int, topic_id: int, kind: str) -> bool:
+        result = await self.session.execute(
+            delete(PersonTopic).filter_by(person_id=person_id, topic_id=topic_id, kind=kind)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def person_topics(self, person_id: int) -> Sequence[tuple[PersonTopic, Topic]]:
+        query = (
+            select(PersonTopic, Topic)
+            .join(t.topics, t.topics.c.id == t.person_topics.c.topic_id)
+            .where(t.person_topics.c.person_id == person_id)
+            .order_by(t.topics.c.name)
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
+
+    async def all_person_topics(self) -> Sequence[tuple[PersonTopic, Topic]]:
+        query = select(PersonTopic, Topic).join(
+            t.topics,
+            t.topics.c.id == t.person_topics.c.topic_id,
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
+
+
+class SqlEvidenceRepository(_Repository):
+    async def add(self, evidence: Evidence) -> Evidence:
+        self.session.add(evidence)
+        await self.session.flush()
+        return evidence
+
+    async def for_person(self, person_id: int) -> Sequence[Evidence]:
+        query = (
+            select(Evidence)
+            .filter_by(person_id=person_id)
+            .order_by(t.evidence.c.at, t.evidence.c.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def all(self) -> Sequence[Evidence]:
+        return (
+            await self.session.scalars(select(Evidence).order_by(t.evidence.c.at, t.evidence.c.id))
+        ).all()
+
+    async def forget_text_before(self, cutoff: datetime) -> int:
+        """Retention: keep the fact that someone answered, drop what they wrote."""
+        result = await self.session.execute(
+            update(t.evidence)
+            .where(t.evidence.c.at < cutoff, t.evidence.c.text.is_not(None))
+            .values(text=None)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+
+class SqlChannelRepository(_Repository):
+    async def get_or_create(self, workspace_id: int, channel_id: str) -> Channel:
+        found = await self.session.scalar(
+            select(Channel).filter_by(workspace_id=workspace_id, platform_channel_id=channel_id)
+        )
+        if found is not None:
+            return found
+        channel = Channel(workspace_id=workspace_id, platform_channel_id=channel_id)
+        self.session.add(channel)
+        await self.session.flush()
+        return channel
+
+
+class SqlQuestionRepository(_Repository):
+    async def add(self, question: Question) -> Question:
+        self.session.add(question)
+        await self.session.flush()
+        return question
+
+    async def get(self, question_id: int) -> Question | None:
+        return await self.session.get(Question, question_id)
+
+    async def by_message(
+        self, workspace_id: int, channel_id: str, message_id: str
+    ) -> Question | None:
+        return await self.session.scalar(
+            select(Question).filter_by(
+                workspace_id=workspace_id, channel_id=channel_id, message_id=message_id
+            )
+        )
+
+    async def by_asker(self, asker_id: int) -> Sequence[Question]:
+        query = select(Question).filter_by(asker_id=asker_id).order_by(t.questions.c.created_at)
+        return (await self.session.scalars(query)).all()
+
+    async def add_answer(self, answer: Answer) -> Answer:
+        self.session.add(answer)
+        await self.session.flush()
+        return answer
+
+    async def answers(self, question_id: int) -> Sequence[Answer]:
+        query = select(Answer).filter_by(question_id=question_id).order_by(t.answers.c.created_at)
+        return (await self.session.scalars(query)).all()
+
+
+class SqlReferralRepository(_Repository):
+    async def add(self, referral: Referral) -> Referral:
+        self.session.add(referral)
+        await self.session.flush()
+        return referral
+
+    async def get(self, referral_id: int) -> Referral | None:
+        return await self.session.get(Referral, referral_id)
+
+    async def for_question(self, question_id: int) -> Sequence[Referral]:
+        query = select(Referral).filter_by(question_id=question_id).order_by(t.referrals.c.rank)
+        return (await self.session.scalars(query)).all()
+
+    async def for_person(self, person_id: int) -> Sequence[Referral]:
+        query = select(Referral).filter_by(person_id=person_id).order_by(t.referrals.c.created_at)
+        return (await self.session.scalars(query)).all()
+
+    async def asked_since(self, since: datetime) -> Sequence[Referral]:
+        query = select(Referral).where(t.referrals.c.asked_at >= since)
+        return (await self.session.scalars(query)).all()
+
+
+class SqlProgramRepository(_Repository):
+    async def add(self, program: Program) -> Program:
+        self.session.add(program)
+        await self.session.flush()
+        return program
+
+    async def by_name(self, workspace_id: int, name: str) -> Program | None:
+        return await self.session.scalar(
+            select(Program).filter_by(workspace_id=workspace_id, name=name)
+        )
+
+    async def list(self) -> Sequence[Program]:
+        return (await self.session.scalars(select(Program).order_by(t.programs.c.name))).all()
+
+
+class SqlInboxRepository(_Repository):
+    async def record(self, event: InboxEvent) -> bool:
+        """Insert in a savepoint so a duplicate id leaves the transaction usable."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(event)
+        except IntegrityError:
+            return False
+        return True
+
+    async def pending(self, limit: int = 100) -> Sequence[InboxEvent]:
+        query = (
+            select(InboxEvent)
+            .filter_by(state="pending")
+            .order_by(t.inbox.c.received_at, t.inbox.c.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def get(self, platform: str, event_id: str) -> InboxEvent | None:
+        return await self.session.scalar(
+            select(InboxEvent).filter_by(platform=platform, event_id=event_id)
+        )
