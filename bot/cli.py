@@ -205,7 +205,36 @@ async def _with_services(settings: Settings, work: Any) -> Any:
 
 @main.group()
 def bench() -> None:
-    """Benchmarks that print their figures (routing, pairing, ack)."""
+    """Benchmarks that print their figures (detection, routing, pairing, ack)."""
+
+
+LABELLED = Path(__file__).resolve().parent.parent / "tests/matching/data/detection_labelled.csv"
+
+
+@bench.command("detection")
+@click.option(
+    "--labels",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=LABELLED,
+    show_default=True,
+    help="CSV of text,is_question (1/0) messages.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def bench_detection(labels: Path, as_json: bool) -> None:
+    """Precision and recall of question detection on a labelled set."""
+    import json
+
+    from bot.matching.detection_eval import evaluate, format_report, read_labelled
+
+    try:
+        result = evaluate(read_labelled(labels))
+    except (ValueError, KeyError) as exc:
+        fail(f"{labels}: not a text,is_question CSV ({exc})", code=2)
+    if as_json:
+        figures = {k: result[k] for k in ("precision", "recall", "f1", "total")}
+        click.echo(json.dumps(figures))
+    else:
+        click.echo(format_report(result))
 
 
 if __name__ == "__main__":

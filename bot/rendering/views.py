@@ -1,0 +1,50 @@
+"""Neutral view models: what Learnlink shows, before it becomes Block Kit or a card.
+
+Use cases build these; `blockkit.py` and `adaptive_cards.py` render them, so
+both platforms show the same thing and a use-case test can assert on a view
+without parsing JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.rendering.callbacks import ReferralAction
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    value: str
+    style: str | None = None  # "primary" or "danger"
+
+
+@dataclass(frozen=True)
+class ExpertAsk:
+    """The DM asking an expert for help with one question."""
+
+    referral_id: int
+    asker_name: str
+    question_text: str
+    reason: str
+    permalink: str | None = None
+    channel_name: str | None = None
+    topics: tuple[str, ...] = ()
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        value = str(self.referral_id)
+        return (
+            Button("I can help", ReferralAction(self.referral_id, "accept").pack(), value, "primary"),
+            Button("Not me", ReferralAction(self.referral_id, "decline").pack(), value),
+            Button("Not now", ReferralAction(self.referral_id, "snooze").pack(), value),
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message: a threaded note, an ephemeral reply, a fallback post."""
+
+    text: str
+    lines: tuple[str, ...] = field(default_factory=tuple)
