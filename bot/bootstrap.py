@@ -12,11 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import yaml
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.ports import Clock
-from bot.settings import Settings
+from bot.handlers.context import Context
+from bot.handlers.expertise import ExpertiseService
+from bot.handlers.gateway import ChatGateway
+from bot.matching.catalog import catalog_from_dict
+from bot.matching.expertise import EvidenceWeights
+from bot.matching.text import Analyzer
+from bot.settings import Settings, SettingsError
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.migrate import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
@@ -33,6 +40,7 @@ class Services:
     engine: AsyncEngine
     uow: Callable[[], SqlUnitOfWork]
     clock: Clock
+    context: Context
 
     async def database_status(self) -> str:
         """'ok', or what went wrong, for /healthz and doctor."""
@@ -55,9 +63,34 @@ async def bootstrap(
     if migrate:
         await upgrade(engine, schema=database.schema_name)
     sessions = session_factory(engine)
-    return Services(
-        settings=settings,
-        engine=engine,
-        uow=lambda: SqlUnitOfWork(sessions),
-        clock=clock or SystemClock(),
+    clock = clock or SystemClock()
+    expertise = build_expertise(settings)
+    context = Context(settings, lambda: SqlUnitOfWork(sessions), clock, expertise, {})
+    if migrate:
+        async with context.uow() as uow:
+            await expertise.rebuild(uow)
+    return Services(settings, engine, lambda: SqlUnitOfWork(sessions), clock, context)
+
+
+def build_expertise(settings: Settings) -> ExpertiseService:
+    """The analyser (with the topic catalogue) and evidence weights from settings."""
+    path = settings.expertise.topics_path()
+    try:
+        catalog = catalog_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SettingsError(f"expertise.topics_file: cannot read {path}: {exc}") from None
+    expertise = settings.expertise
+    weights = EvidenceWeights(
+        declared=expertise.weight_declared,
+        answer=expertise.weight_answer,
+        resolved_answer=expertise.weight_resolved_answer,
+        reaction=expertise.weight_reaction,
+        not_me=expertise.weight_not_me,
+        half_life_days=expertise.half_life_days,
     )
+    return ExpertiseService(Analyzer(catalog.synonyms, catalog.topics), weights)
+
+
+def add_gateway(services: Services, gateway: ChatGateway) -> None:
+    """Platforms register their gateway once connected (Slack, Teams)."""
+    services.context.gateways = {**services.context.gateways, gateway.platform: gateway}

@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.bootstrap import Services, bootstrap
 from bot.doctor import Status, platform_checks
 from bot.logs import configure_logging
+from bot.scheduler.jobs import build_scheduler
 from bot.settings import Settings
 from bot.web import create_web_app
 
@@ -24,10 +25,13 @@ async def serve_forever(settings: Settings, *, host: str | None, port: int | Non
         services, host or settings.server.host, port or settings.server.port
     )
     announce_platforms(settings)
+    scheduler = build_scheduler(services.context)
+    scheduler.start()
     try:
         await _wait_for_signal()
     finally:
         log.info("shutting down")
+        scheduler.shutdown(wait=False)
         await runner.cleanup()
         await services.close()
 

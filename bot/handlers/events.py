@@ -54,3 +54,16 @@ class ReactionAdded:
     user_id: str
     reaction: str
     item_user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CommandInvoked:
+    """`/learnlink ...` in Slack or a command in a Teams personal chat, as plain text."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    text: str
+    channel_id: str | None = None
+    is_platform_admin: bool = False
+    invocation_id: str = ""  # stable per invocation (Slack trigger_id, Teams activity id)

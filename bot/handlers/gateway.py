@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.rendering.views import ExpertAsk, Notice
+from bot.rendering.views import ExpertAsk, ExpertList, Home, Notice, ProfileForm
 
-View = ExpertAsk | Notice
+View = ExpertAsk | Notice | ExpertList | ProfileForm | Home
 
 
 @dataclass(frozen=True)

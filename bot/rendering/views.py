@@ -36,7 +36,9 @@ class ExpertAsk:
     def buttons(self) -> tuple[Button, ...]:
         value = str(self.referral_id)
         return (
-            Button("I can help", ReferralAction(self.referral_id, "accept").pack(), value, "primary"),
+            Button(
+                "I can help", ReferralAction(self.referral_id, "accept").pack(), value, "primary"
+            ),
             Button("Not me", ReferralAction(self.referral_id, "decline").pack(), value),
             Button("Not now", ReferralAction(self.referral_id, "snooze").pack(), value),
         )
@@ -48,3 +50,55 @@ class Notice:
 
     text: str
     lines: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ExpertLine:
+    name: str
+    user_id: str | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExpertList:
+    """Who knows about a topic (`/learnlink experts TOPIC`), with why."""
+
+    topic: str
+    experts: tuple[ExpertLine, ...]
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    """A person's profile, to edit: skills, interests, timezone, hours, opt-ins."""
+
+    name: str
+    knows: tuple[str, ...]
+    wants_to_learn: tuple[str, ...]
+    timezone: str | None
+    working_hours_start: str | None
+    working_hours_end: str | None
+    opted_out: bool
+    paused_until: str | None
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    question_id: int
+    text: str
+    status: str
+    permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class Home:
+    """A person's own learning picture (Slack App Home, Teams personal tab)."""
+
+    name: str
+    knows: tuple[str, ...]
+    wants_to_learn: tuple[str, ...]
+    asked: tuple[QuestionLine, ...]
+    waiting_for_you: tuple[QuestionLine, ...]
+    helped: tuple[str, ...]
+    helped_by: tuple[str, ...]
+    status: str
+    pairing: tuple[str, ...] = ()

@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Text, cast, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import (
     Answer,
     Channel,
+    Delivery,
     Evidence,
     Identity,
     InboxEvent,
@@ -46,6 +47,9 @@ class SqlWorkspaceRepository(_Repository):
         await self.session.flush()
         return workspace
 
+    async def get(self, workspace_id: int) -> Workspace | None:
+        return await self.session.get(Workspace, workspace_id)
+
     async def list(self) -> Sequence[Workspace]:
         return (await self.session.scalars(select(Workspace).order_by(t.workspaces.c.id))).all()
 
@@ -73,6 +77,12 @@ class SqlPeopleRepository(_Repository):
     async def identities(self, person_id: int) -> Sequence[Identity]:
         query = select(Identity).filter_by(person_id=person_id).order_by(t.identities.c.platform)
         return (await self.session.scalars(query)).all()
+
+    async def user_ids(self, platform: str) -> dict[int, str]:
+        query = select(t.identities.c.person_id, t.identities.c.user_id).where(
+            t.identities.c.platform == platform
+        )
+        return {row.person_id: row.user_id for row in await self.session.execute(query)}
 
     async def link(self, person: Person, platform: str, user_id: str) -> Identity:
         assert person.id is not None, "add the person before linking an identity"
@@ -189,10 +199,13 @@ class SqlEvidenceRepository(_Repository):
 
 
 class SqlChannelRepository(_Repository):
-    async def get_or_create(self, workspace_id: int, channel_id: str) -> Channel:
-        found = await self.session.scalar(
+    async def get(self, workspace_id: int, channel_id: str) -> Channel | None:
+        return await self.session.scalar(
             select(Channel).filter_by(workspace_id=workspace_id, platform_channel_id=channel_id)
         )
+
+    async def get_or_create(self, workspace_id: int, channel_id: str) -> Channel:
+        found = await self.get(workspace_id, channel_id)
         if found is not None:
             return found
         channel = Channel(workspace_id=workspace_id, platform_channel_id=channel_id)
@@ -222,6 +235,60 @@ class SqlQuestionRepository(_Repository):
     async def by_asker(self, asker_id: int) -> Sequence[Question]:
         query = select(Question).filter_by(asker_id=asker_id).order_by(t.questions.c.created_at)
         return (await self.session.scalars(query)).all()
+
+    async def by_thread(
+        self, workspace_id: int, channel_id: str, thread_id: str
+    ) -> Question | None:
+        """The tracked question a thread hangs off (the thread id is its message id)."""
+        return await self.by_message(workspace_id, channel_id, thread_id)
+
+    async def with_status(self, status: str) -> Sequence[Question]:
+        query = select(Question).filter_by(status=status).order_by(t.questions.c.created_at)
+        return (await self.session.scalars(query)).all()
+
+    async def since(self, cutoff: datetime) -> Sequence[Question]:
+        query = select(Question).where(t.questions.c.created_at >= cutoff)
+        return (await self.session.scalars(query)).all()
+
+    async def forget_text_before(self, cutoff: datetime) -> int:
+        q, a = t.questions.c, t.answers.c
+        questions = await self.session.execute(
+            update(t.questions).where(q.created_at < cutoff, q.text != "").values(text="")
+        )
+        answers = await self.session.execute(
+            update(t.answers).where(a.created_at < cutoff, a.text.is_not(None)).values(text=None)
+        )
+        return int(getattr(questions, "rowcount", 0)) + int(getattr(answers, "rowcount", 0))
+
+    async def help_edges(self, person_id: int) -> Sequence[tuple[int, int]]:
+        q, a = t.questions.c, t.answers.c
+        query = (
+            select(q.asker_id, a.person_id)
+            .join(t.answers, a.question_id == q.id)
+            .where((q.asker_id == person_id) | (a.person_id == person_id))
+            .distinct()
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(query)]
+
+    async def answer_by_message(self, question_id: int, message_id: str) -> Answer | None:
+        return await self.session.scalar(
+            select(Answer).filter_by(question_id=question_id, message_id=message_id)
+        )
+
+    async def answer_at(
+        self, workspace_id: int, channel_id: str, message_id: str
+    ) -> tuple[Question, Answer] | None:
+        query = (
+            select(Question, Answer)
+            .join(t.answers, t.answers.c.question_id == t.questions.c.id)
+            .where(
+                t.questions.c.workspace_id == workspace_id,
+                t.questions.c.channel_id == channel_id,
+                t.answers.c.message_id == message_id,
+            )
+        )
+        row = (await self.session.execute(query)).first()
+        return (row[0], row[1]) if row else None
 
     async def add_answer(self, answer: Answer) -> Answer:
         self.session.add(answer)
@@ -289,7 +356,55 @@ class SqlInboxRepository(_Repository):
         )
         return (await self.session.scalars(query)).all()
 
+    async def purge_processed(self, before: datetime) -> int:
+        result = await self.session.execute(
+            delete(t.inbox).where(t.inbox.c.state == "done", t.inbox.c.received_at < before)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def forget_user(self, user_id: str) -> int:
+        payload_text = cast(t.inbox.c.payload, Text)
+        result = await self.session.execute(
+            delete(t.inbox).where(payload_text.contains(user_id, autoescape=True))
+        )
+        return int(getattr(result, "rowcount", 0))
+
     async def get(self, platform: str, event_id: str) -> InboxEvent | None:
         return await self.session.scalar(
             select(InboxEvent).filter_by(platform=platform, event_id=event_id)
         )
+
+    async def retryable(
+        self, platform: str, before: datetime, max_attempts: int, limit: int = 100
+    ) -> Sequence[InboxEvent]:
+        """Events not done that arrived before `before` and still have attempts left."""
+        query = (
+            select(InboxEvent)
+            .where(
+                t.inbox.c.platform == platform,
+                t.inbox.c.state.in_(("pending", "failed")),
+                t.inbox.c.received_at < before,
+                t.inbox.c.attempts < max_attempts,
+            )
+            .order_by(t.inbox.c.received_at, t.inbox.c.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+
+class SqlDeliveryRepository(_Repository):
+    async def claim(self, delivery: Delivery) -> bool:
+        """Insert the key in a savepoint; False when someone already claimed it."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(delivery)
+        except IntegrityError:
+            return False
+        return True
+
+    async def get(self, key: str) -> Delivery | None:
+        return await self.session.scalar(select(Delivery).filter_by(key=key))
+
+    async def release(self, key: str) -> None:
+        """Forget a claim whose send failed, so a retry may send it."""
+        await self.session.execute(delete(t.deliveries).where(t.deliveries.c.key == key))

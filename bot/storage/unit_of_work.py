@@ -11,7 +11,12 @@ from bot.storage import repositories as repos
 
 
 class SqlUnitOfWork:
-    """Rolls back whatever was not committed when the block ends."""
+    """Rolls back whatever was not committed when the block ends.
+
+    Closing (rather than an explicit rollback) discards uncommitted work
+    without expiring the objects already loaded, so a use case may still read
+    what it loaded after the block.
+    """
 
     def __init__(self, sessions: async_sessionmaker[Any]) -> None:
         self._sessions = sessions
@@ -29,6 +34,7 @@ class SqlUnitOfWork:
         self.referrals = repos.SqlReferralRepository(session)
         self.programs = repos.SqlProgramRepository(session)
         self.inbox = repos.SqlInboxRepository(session)
+        self.deliveries = repos.SqlDeliveryRepository(session)
         return self
 
     async def __aexit__(
@@ -39,9 +45,8 @@ class SqlUnitOfWork:
     ) -> None:
         assert self._session is not None
         try:
-            await self._session.rollback()
-        finally:
             await self._session.close()
+        finally:
             self._session = None
 
     @property

@@ -1,0 +1,257 @@
+"""The expertise index: who knows what, learned from evidence, ranked per question.
+
+Why one index object: routing, ``/experts TOPIC`` and the App Home profile all
+ask the same question from different sides, and each must answer in
+milliseconds for organisations of thousands. Evidence is added one fact at a
+time as it happens (no rebuild per message); ``build`` loads history on start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from bot.matching.decay import DecayingSums, decay_factor, growth, seconds
+from bot.matching.documents import DocumentMatrix
+from bot.matching.evidence import ANSWER_KINDS, Evidence, EvidenceKind, EvidenceWeights
+from bot.matching.ledger import TopicLedger, topic_reasons
+from bot.matching.people import PersonTable
+from bot.matching.ranking import RankingParams, combine, idf, query_weights, top_documents
+from bot.matching.text import Analyzer
+
+_KIND_CODE = {kind: code for code, kind in enumerate(EvidenceKind)}
+_ANSWER_CODES = np.array([_KIND_CODE[k] for k in ANSWER_KINDS], dtype=np.int8)
+
+
+@dataclass(frozen=True, slots=True)
+class RankedExpert:
+    """One suggested colleague: ``score`` > 0 (higher is better), why, and on which topics.
+
+    ``relevance`` is the text match as a share of the best candidate's (0..1);
+    routing can use it to avoid asking people who merely are active.
+    """
+
+    person_id: str
+    score: float
+    reasons: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    relevance: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PersonProfile:
+    """A person's learning picture: what they know and what they want to learn."""
+
+    person_id: str
+    knows: tuple[tuple[str, float], ...] = ()
+    wants_to_learn: tuple[tuple[str, float], ...] = ()
+    declared: tuple[str, ...] = ()
+    answers: int = 0
+    resolved_answers: int = 0
+    last_active: datetime | None = None
+
+
+@dataclass(slots=True)
+class _Relevance:
+    per_person: np.ndarray
+    top_rows: np.ndarray
+    topics: list[str]
+    similar_answers: dict[int, int] | None = None
+
+    def answers_among_top(self, owners: np.ndarray, kinds: np.ndarray) -> dict[int, int]:
+        """How many of the most similar documents are answers, per person (computed once)."""
+        if self.similar_answers is None:
+            mine = owners[self.top_rows][np.isin(kinds[self.top_rows], _ANSWER_CODES)]
+            slots, counts = np.unique(mine, return_counts=True)
+            self.similar_answers = dict(zip(slots.tolist(), counts.tolist(), strict=True))
+        return self.similar_answers
+
+
+class ExpertiseIndex:
+    """Incremental index of evidence; see ``ranking`` for how scores combine."""
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        weights: EvidenceWeights | None = None,
+        params: RankingParams | None = None,
+    ):
+        self._analyzer = analyzer
+        self._weights = weights or EvidenceWeights()
+        self._params = params or RankingParams()
+        self._people = PersonTable()
+        self._docs = DocumentMatrix()
+        self._activity = DecayingSums(self._params.activity_half_life_days)
+        self._ledger = TopicLedger()
+
+    @classmethod
+    def build(
+        cls,
+        analyzer: Analyzer,
+        weights: EvidenceWeights | None,
+        evidences: Iterable[Evidence],
+        params: RankingParams | None = None,
+    ) -> ExpertiseIndex:
+        """An index of all ``evidences`` (any order), ready to rank."""
+        index = cls(analyzer, weights, params)
+        for evidence in evidences:
+            index.add(evidence)
+        index.compact()
+        return index
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def __contains__(self, person_id: object) -> bool:
+        return person_id in self._people
+
+    def add(self, evidence: Evidence) -> None:
+        """Learn one fact; cost is proportional to its text, not to the index."""
+        slot = self._people.slot(evidence.person_id)
+        kind = evidence.kind
+        at = seconds(evidence.at)
+        scaled = self._weights.of(kind) * evidence.weight * self._growth(at)
+        analysis = self._analyzer.analyze(_document_text(evidence))
+        topics = list(analysis.topics)
+        if evidence.topic:
+            topics = list(dict.fromkeys([self._analyzer.canonical_topic(evidence.topic), *topics]))
+        if kind is not EvidenceKind.ASKED:
+            relevance_weight = (
+                scaled
+                if kind is not EvidenceKind.RESOLVED_ANSWER
+                else (self._weights.answer * evidence.weight * self._growth(at))
+            )
+            row = self._docs.add(analysis.terms, slot, relevance_weight, _KIND_CODE[kind])
+            self._people.add_row(slot, row, expert=scaled > 0)
+        if kind in ANSWER_KINDS:
+            self._activity.add(slot, at, evidence.weight)
+            resolved = kind is EvidenceKind.RESOLVED_ANSWER
+            self._people.add_answer(slot, evidence.weight * self._growth(at), resolved)
+        self._people.seen(slot, at)
+        self._ledger.record(slot, kind, topics, scaled)
+
+    def compact(self) -> None:
+        """Merge buffered evidence into the main matrix now (otherwise done lazily)."""
+        self._docs.compact()
+
+    def remove_person(self, person_id: str) -> None:
+        """Forget everything about a person (forget-me); unknown ids are ignored."""
+        slot = self._people.remove(person_id)
+        if slot is None:
+            return
+        self._docs.drop_rows(self._people.take_rows(slot))
+        self._activity.clear(slot)
+        self._ledger.forget(slot)
+
+    def rank(
+        self,
+        text: str,
+        now: datetime,
+        *,
+        exclude: Collection[str] = frozenset(),
+        candidates: Collection[str] | None = None,
+        limit: int = 10,
+    ) -> list[RankedExpert]:
+        """The best ``limit`` people to answer ``text`` at ``now``, best first.
+
+        Only people with expertise evidence are ranked; ``candidates`` (if
+        given) restricts them, ``exclude`` removes some (e.g. the asker).
+        """
+        eligible = self._people.eligible(exclude, candidates)
+        people = np.flatnonzero(eligible)
+        if len(people) == 0 or limit <= 0:
+            return []
+        analysis = self._analyzer.analyze(text)
+        relevance = self._relevance(analysis.terms, now, eligible)
+        relevance.topics = analysis.topics
+        scores = self._scores(people, relevance.per_person, now)
+        order = np.lexsort((people, -scores))[:limit]
+        best = max(float(relevance.per_person[people].max()), 0.0)
+        return [self._ranked(int(people[i]), float(scores[i]), relevance, best) for i in order]
+
+    def experts_for_topic(self, topic: str, now: datetime, limit: int = 10) -> list[RankedExpert]:
+        """People who know ``topic`` (a name or alias), best first: for ``/experts TOPIC``."""
+        name = self._analyzer.canonical_topic(topic)
+        knowing = {self._people.person_id(s) for s in self._ledger.slots_knowing(name)}
+        if knowing:
+            return self.rank(name, now, candidates=knowing, limit=limit)
+        return [r for r in self.rank(name, now, limit=limit) if r.relevance > 0]
+
+    def profile(self, person_id: str, now: datetime | None = None) -> PersonProfile:
+        """Topics a person knows and wants to learn, with weights decayed to ``now``."""
+        slot = self._people.get(person_id)
+        if slot is None:
+            return PersonProfile(person_id)
+        factor = decay_factor(seconds(now or datetime.now(UTC)), self._weights.half_life_days)
+        tally = self._ledger.person(slot)
+        knows = [(t, v.knows * factor) for t, v in tally.topics.items() if v.knows > 0]
+        wants = [(t, v.wants * factor) for t, v in tally.topics.items() if v.wants > 0]
+        last = self._people.last_seen(slot)
+        return PersonProfile(
+            person_id=person_id,
+            knows=tuple(sorted(knows, key=lambda kv: (-kv[1], kv[0]))),
+            wants_to_learn=tuple(sorted(wants, key=lambda kv: (-kv[1], kv[0]))),
+            declared=tuple(t for t, v in tally.topics.items() if v.declared),
+            answers=tally.answers,
+            resolved_answers=tally.resolved,
+            last_active=None if last is None else datetime.fromtimestamp(last, UTC),
+        )
+
+    def _growth(self, at_seconds: float) -> float:
+        return growth(at_seconds, self._weights.half_life_days)
+
+    def _relevance(self, terms: list[str], now: datetime, eligible: np.ndarray) -> _Relevance:
+        """Per-person relevance from the most similar evidence documents of eligible people."""
+        empty = _Relevance(np.zeros(len(eligible)), np.zeros(0, dtype=np.int64), [])
+        known = [self._docs.vocabulary[t] for t in terms if t in self._docs.vocabulary]
+        if not known:
+            return empty
+        cols, counts = np.unique(np.array(known, dtype=np.int64), return_counts=True)
+        df = self._docs.document_frequency(cols)
+        weights = query_weights(counts.astype(np.float64), idf(df, self._docs.n_live_rows))
+        rows, sims = self._docs.postings(cols, weights)
+        owners = self._docs.owner.view[rows]
+        keep = owners >= 0
+        keep[keep] = eligible[owners[keep]]
+        rows, sims = top_documents(rows[keep], sims[keep], self._params.top_documents)
+        factor = decay_factor(seconds(now), self._weights.half_life_days)
+        contrib = sims**self._params.similarity_power * self._docs.weight.view[rows] * factor
+        owners = self._docs.owner.view[rows]
+        per_person = np.bincount(owners, weights=contrib, minlength=len(eligible))
+        return _Relevance(per_person[: len(eligible)], rows, [])
+
+    def _scores(self, people: np.ndarray, relevance: np.ndarray, now: datetime) -> np.ndarray:
+        now_s = seconds(now)
+        activity = self._activity.at(now_s, self._people.size)[people]
+        factor = decay_factor(now_s, self._weights.half_life_days)
+        answered, resolved = self._people.answer_sums(people)
+        return combine(
+            relevance[people], activity, resolved * factor, answered * factor, self._params
+        )
+
+    def _ranked(self, slot: int, score: float, relevance: _Relevance, best: float) -> RankedExpert:
+        share = max(float(relevance.per_person[slot]), 0.0) / best if best > 0 else 0.0
+        reasons: list[str] = []
+        topics: list[str] = []
+        for topic in relevance.topics:
+            tally = self._ledger.tally(slot, topic)
+            if tally is not None and tally.knows > 0:
+                topics.append(topic)
+                reasons.extend(topic_reasons(tally, topic))
+        if not reasons:
+            similar = relevance.answers_among_top(self._docs.owner.view, self._docs.kind.view)
+            if answers := similar.get(slot, 0):
+                reasons.append(f"answered {answers} similar question" + "s" * (answers != 1))
+        return RankedExpert(
+            self._people.person_id(slot), score, tuple(reasons), tuple(topics), share
+        )
+
+
+def _document_text(evidence: Evidence) -> str:
+    """What an evidence document is about: its topic (if any) and its text."""
+    if evidence.topic and evidence.topic not in evidence.text:
+        return f"{evidence.topic}\n{evidence.text}"
+    return evidence.text

@@ -1,0 +1,65 @@
+"""APScheduler 3 inside `learnlink serve`: each job only calls a use case.
+
+Nothing important lives in the scheduler's memory: every job reads what to do
+from the database (questions still routing, open questions for the digest),
+so a restart or a second replica loses or doubles nothing; idempotency keys
+on every message make a job that runs twice harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.handlers.context import Context
+from bot.handlers.digest import send_weekly_digest
+from bot.handlers.retention import apply_retention
+from bot.handlers.routing import advance_open_questions
+
+log = logging.getLogger("learnlink.scheduler")
+Job = Callable[[Context], Awaitable[Any]]
+
+
+def build_scheduler(ctx: Context) -> AsyncIOScheduler:
+    """The standing jobs; programmes add their own rounds when pairing starts."""
+    settings = ctx.settings.scheduler
+    scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+    scheduler.add_job(
+        run_job,
+        IntervalTrigger(seconds=60),
+        args=[ctx, "routing", advance_open_questions],
+        id="routing",
+        **defaults,
+    )
+    scheduler.add_job(
+        run_job,
+        CronTrigger.from_crontab(settings.digest_cron, timezone=settings.timezone),
+        args=[ctx, "digest", send_weekly_digest],
+        id="digest",
+        **defaults,
+    )
+    scheduler.add_job(
+        run_job,
+        CronTrigger(hour=3, minute=17, timezone=settings.timezone),
+        args=[ctx, "retention", apply_retention],
+        id="retention",
+        **defaults,
+    )
+    return scheduler
+
+
+async def run_job(ctx: Context, name: str, job: Job) -> Any:
+    """Run one job; a failure is logged and the next run tries again."""
+    try:
+        result = await job(ctx)
+    except Exception:
+        log.exception("scheduled job %s failed", name)
+        return None
+    log.debug("scheduled job %s done: %s", name, result)
+    return result
