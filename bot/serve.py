@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.bootstrap import Services, bootstrap
 from bot.doctor import Status, platform_checks
 from bot.logs import configure_logging
-from bot.scheduler.jobs import build_scheduler
+from bot.scheduler.jobs import build_scheduler, schedule_programs
 from bot.settings import Settings
 from bot.web import create_web_app
 
@@ -27,6 +27,7 @@ async def serve_forever(settings: Settings, *, host: str | None, port: int | Non
     announce_platforms(settings)
     scheduler = build_scheduler(services.context)
     scheduler.start()
+    await schedule_programs(scheduler, services.context)
     try:
         await _wait_for_signal()
     finally:

@@ -19,6 +19,7 @@ from bot.handlers.events import CommandInvoked, MessagePosted
 from bot.handlers.gateway import View
 from bot.handlers.home import home_view
 from bot.handlers.profile import UsageError
+from bot.handlers.programs import pairing_command
 from bot.handlers.stats import stats
 from bot.rendering.views import Notice
 
@@ -33,6 +34,8 @@ USAGE = (
     "`optout` / `optin` — stop or restart taking part",
     "`forget-me` — delete everything Learnlink holds about you",
     "`channel capture on|off|suggest-only` — how this channel's questions are handled (admins)",
+    "`pairing skip|leave|join NAME`, `pairing avoid @someone` — take part in learning pairs",
+    "`pairing start|list|pause|resume|stop|preview` — run pairing programmes (admins)",
     "`stats` — how Learnlink is doing (admins)",
     "`help` — this list",
 )
@@ -162,6 +165,10 @@ async def _channel(ctx: Context, inv: CommandInvoked, rest: str) -> View:
     return Notice(f"Question capture in this channel is now {words[1]}.")
 
 
+async def _pairing(ctx: Context, inv: CommandInvoked, rest: str) -> View:
+    return await pairing_command(ctx, inv, rest, admin=await is_admin(ctx, inv))
+
+
 async def _stats(ctx: Context, inv: CommandInvoked, rest: str) -> View:
     return await stats(ctx)
 
@@ -183,6 +190,7 @@ ROUTES: dict[str, Route] = {
     "optin": Route(_optin, "`optin`"),
     "forget-me": Route(_forget, "`forget-me` then `forget-me confirm`"),
     "channel": Route(_channel, "`channel capture on|off|suggest-only`", admin_only=True),
+    "pairing": Route(_pairing, "`pairing start|list|pause|resume|stop|preview|skip|leave|join`"),
     "stats": Route(_stats, "`stats`", admin_only=True),
     "help": Route(_help, "`help`"),
 }

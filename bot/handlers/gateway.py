@@ -13,9 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.rendering.views import ExpertAsk, ExpertList, Home, Notice, ProfileForm
+from bot.rendering.views import (
+    CheckIn,
+    ExpertAsk,
+    ExpertList,
+    Home,
+    Notice,
+    PairIntro,
+    ProfileForm,
+)
 
-View = ExpertAsk | Notice | ExpertList | ProfileForm | Home
+View = ExpertAsk | Notice | ExpertList | ProfileForm | Home | PairIntro | CheckIn
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,10 @@ class ChatGateway(Protocol):
         thread_id: str | None = None,
     ) -> Sent:
         """Post in a channel, or in a thread when thread_id is given."""
+        ...
+
+    async def channel_members(self, workspace_id: str, channel_id: str) -> list[str]:
+        """User ids of a channel's members (a pairing programme's participants)."""
         ...
 
     async def post_ephemeral(

@@ -35,3 +35,25 @@ class ReferralAction:
         if not parts[2].isdigit():
             raise CallbackError(f"referral id is not a number: {data[:60]!r}")
         return cls(int(parts[2]), parts[1])
+
+
+@dataclass(frozen=True)
+class PairAction:
+    """A group member's answer to an intro or check-in: we met, or not this time."""
+
+    pair_id: int
+    action: str
+    PREFIX: ClassVar[str] = "pair"
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"met", "not_met"})
+
+    def pack(self) -> str:
+        return f"{self.PREFIX}:{self.action}:{self.pair_id}"
+
+    @classmethod
+    def unpack(cls, data: str) -> PairAction:
+        parts = data.split(":")
+        if len(parts) != 3 or parts[0] != cls.PREFIX or parts[1] not in cls.ACTIONS:
+            raise CallbackError(f"not a pairing action: {data[:60]!r}")
+        if not parts[2].isdigit():
+            raise CallbackError(f"pair id is not a number: {data[:60]!r}")
+        return cls(int(parts[2]), parts[1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.rendering.callbacks import ReferralAction
+from bot.rendering.callbacks import PairAction, ReferralAction
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,47 @@ class Home:
     helped_by: tuple[str, ...]
     status: str
     pairing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    user_id: str | None
+    timezone: str
+    local_time: str  # e.g. "14:05"
+
+
+def meeting_buttons(pair_id: int) -> tuple[Button, ...]:
+    value = str(pair_id)
+    return (
+        Button("We met", PairAction(pair_id, "met").pack(), value, "primary"),
+        Button("Not this time", PairAction(pair_id, "not_met").pack(), value),
+    )
+
+
+@dataclass(frozen=True)
+class PairIntro:
+    """The group DM introducing a pair or trio: why them, what to talk about."""
+
+    pair_id: int
+    program: str
+    members: tuple[Member, ...]
+    reason: str
+    suggested_topics: tuple[str, ...]
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        return meeting_buttons(self.pair_id)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """Halfway through the cycle: did you meet?"""
+
+    pair_id: int
+    program: str
+    names: tuple[str, ...]
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        return meeting_buttons(self.pair_id)

@@ -16,9 +16,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.domain.model import Program
+from bot.handlers.cadence import cron_of
 from bot.handlers.context import Context
 from bot.handlers.digest import send_weekly_digest
 from bot.handlers.retention import apply_retention
+from bot.handlers.rounds import run_due_round, send_due_checkins
 from bot.handlers.routing import advance_open_questions
 
 log = logging.getLogger("learnlink.scheduler")
@@ -51,7 +54,52 @@ def build_scheduler(ctx: Context) -> AsyncIOScheduler:
         id="retention",
         **defaults,
     )
+    scheduler.add_job(
+        run_job,
+        IntervalTrigger(minutes=10),
+        args=[ctx, "checkins", send_due_checkins],
+        id="checkins",
+        **defaults,
+    )
+    ctx.program_listeners.append(lambda program: schedule_program(scheduler, ctx, program))
     return scheduler
+
+
+async def schedule_programs(scheduler: AsyncIOScheduler, ctx: Context) -> int:
+    """At start: one job per active programme, and any missed round still in its grace time."""
+    async with ctx.uow() as uow:
+        programs = list(await uow.programs.list())
+    for program in programs:
+        schedule_program(scheduler, ctx, program)
+        if program.state == "active":
+            await run_job(ctx, f"round:{program.name}", _round_job(program.id or 0))
+    return len(programs)
+
+
+def schedule_program(scheduler: AsyncIOScheduler, ctx: Context, program: Program) -> None:
+    """(Re)build a programme's job from the database row; paused or stopped: no job."""
+    job_id = f"program:{program.id}"
+    if scheduler.get_job(job_id):
+        scheduler.remove_job(job_id)
+    if program.state != "active":
+        return
+    grace = int(ctx.settings.pairing.grace_hours * 3600) or None
+    scheduler.add_job(
+        run_job,
+        CronTrigger.from_crontab(cron_of(program), timezone=program.timezone),
+        args=[ctx, f"round:{program.name}", _round_job(program.id or 0)],
+        id=job_id,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=grace,
+    )
+
+
+def _round_job(program_id: int) -> Job:
+    async def job(ctx: Context) -> object:
+        return await run_due_round(ctx, program_id)
+
+    return job
 
 
 async def run_job(ctx: Context, name: str, job: Job) -> Any:

@@ -16,14 +16,19 @@ from bot.domain.model import (
     Answer,
     Channel,
     Delivery,
+    DoNotPair,
     Evidence,
     Identity,
     InboxEvent,
+    PairGroup,
+    PairMember,
     Person,
     PersonTopic,
     Program,
+    ProgramParticipant,
     Question,
     Referral,
+    Round,
     Topic,
     Workspace,
 )
@@ -328,6 +333,9 @@ class SqlProgramRepository(_Repository):
         await self.session.flush()
         return program
 
+    async def get(self, program_id: int) -> Program | None:
+        return await self.session.get(Program, program_id)
+
     async def by_name(self, workspace_id: int, name: str) -> Program | None:
         return await self.session.scalar(
             select(Program).filter_by(workspace_id=workspace_id, name=name)
@@ -335,6 +343,74 @@ class SqlProgramRepository(_Repository):
 
     async def list(self) -> Sequence[Program]:
         return (await self.session.scalars(select(Program).order_by(t.programs.c.name))).all()
+
+    async def participant(self, program_id: int, person_id: int) -> ProgramParticipant:
+        found = await self.session.scalar(
+            select(ProgramParticipant).filter_by(program_id=program_id, person_id=person_id)
+        )
+        if found is None:
+            found = ProgramParticipant(program_id=program_id, person_id=person_id)
+            self.session.add(found)
+            await self.session.flush()
+        return found
+
+    async def participants(self, program_id: int) -> Sequence[ProgramParticipant]:
+        query = select(ProgramParticipant).filter_by(program_id=program_id)
+        return (await self.session.scalars(query)).all()
+
+    async def do_not_pair(self) -> Sequence[DoNotPair]:
+        return (await self.session.scalars(select(DoNotPair))).all()
+
+    async def add_do_not_pair(self, person_id: int, other_person_id: int) -> None:
+        existing = await self.session.scalar(
+            select(DoNotPair).filter_by(person_id=person_id, other_person_id=other_person_id)
+        )
+        if existing is None:
+            self.session.add(DoNotPair(person_id=person_id, other_person_id=other_person_id))
+            await self.session.flush()
+
+    async def add_round(self, round_: Round) -> Round | None:
+        try:
+            async with self.session.begin_nested():
+                self.session.add(round_)
+        except IntegrityError:
+            return None
+        return round_
+
+    async def rounds(self, program_id: int, limit: int) -> Sequence[Round]:
+        query = (
+            select(Round)
+            .filter_by(program_id=program_id)
+            .order_by(t.rounds.c.scheduled_for.desc(), t.rounds.c.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def open_rounds(self) -> Sequence[Round]:
+        query = select(Round).where(t.rounds.c.checkin_sent_at.is_(None))
+        return (await self.session.scalars(query)).all()
+
+    async def get_round(self, round_id: int) -> Round | None:
+        return await self.session.get(Round, round_id)
+
+    async def add_group(self, group: PairGroup, person_ids: Sequence[int]) -> PairGroup:
+        self.session.add(group)
+        await self.session.flush()
+        for person_id in person_ids:
+            self.session.add(PairMember(pair_id=group.id or 0, person_id=person_id))
+        await self.session.flush()
+        return group
+
+    async def groups(self, round_id: int) -> Sequence[PairGroup]:
+        query = select(PairGroup).filter_by(round_id=round_id).order_by(t.pairs.c.id)
+        return (await self.session.scalars(query)).all()
+
+    async def get_group(self, pair_id: int) -> PairGroup | None:
+        return await self.session.get(PairGroup, pair_id)
+
+    async def members(self, pair_id: int) -> Sequence[PairMember]:
+        query = select(PairMember).filter_by(pair_id=pair_id).order_by(t.pair_members.c.id)
+        return (await self.session.scalars(query)).all()
 
 
 class SqlInboxRepository(_Repository):

@@ -39,6 +39,7 @@ class FakeGateway:
     sent: list[Message] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     fail_next: int = 0
+    members: dict[str, list[str]] = field(default_factory=dict)
 
     async def send_direct(
         self, workspace_id: str, user_ids: Sequence[str], view: View, *, key: str
@@ -55,6 +56,9 @@ class FakeGateway:
         thread_id: str | None = None,
     ) -> Sent:
         return self._record(Message("post", workspace_id, (channel_id,), view, key, thread_id))
+
+    async def channel_members(self, workspace_id: str, channel_id: str) -> list[str]:
+        return list(self.members.get(channel_id, []))
 
     async def post_ephemeral(
         self, workspace_id: str, channel_id: str, user_id: str, view: View
