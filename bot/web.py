@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.bootstrap import Services
+from bot.handlers.slack.mount import mount_slack
 
 SERVICES = web.AppKey("services", Services)
 
@@ -13,6 +14,7 @@ def create_web_app(services: Services) -> web.Application:
     app = web.Application(client_max_size=1024**2)
     app[SERVICES] = services
     app.router.add_get("/healthz", healthz)
+    mount_slack(app, services)  # /slack/events, OAuth, Socket Mode: only when configured
     return app
 
 
