@@ -11,8 +11,8 @@ from bot.bootstrap import bootstrap
 from bot.handlers.commands import run_command
 from bot.handlers.events import CommandInvoked
 from bot.handlers.people_import import import_people
-from bot.handlers.programs import parse_start
 from bot.handlers.profile import UsageError
+from bot.handlers.programs import parse_start
 from bot.handlers.rounds import record_meeting, run_due_round, run_round, send_due_checkins
 from bot.rendering.callbacks import PairAction
 from bot.rendering.views import CheckIn, Notice, PairIntro
@@ -55,7 +55,18 @@ def test_parse_start_reads_every_option() -> None:
         "mode": "learning",
     }
     spec = parse_start(
-        "<#C1|eng> biweekly fri 9:30 Europe/London size 3 mode cross-team".split(), defaults
+        [
+            "<#C1|eng>",
+            "biweekly",
+            "fri",
+            "9:30",
+            "Europe/London",
+            "size",
+            "3",
+            "mode",
+            "cross-team",
+        ],
+        defaults,
     )
     assert spec == {
         "channel_id": "C1",
@@ -68,7 +79,7 @@ def test_parse_start_reads_every_option() -> None:
         "mode": "cross-team",
         "cron": None,
     }
-    cron = parse_start("#eng cron 0 10 * * mon name eng-pairs".split(), defaults)
+    cron = parse_start(["#eng", "cron", "0", "10", "*", "*", "mon", "name", "eng-pairs"], defaults)
     assert cron["cadence"] == "cron" and cron["cron"] == "0 10 * * mon"
     assert cron["name"] == "eng-pairs"
 
@@ -109,7 +120,7 @@ async def test_programme_admin_commands(world: World) -> None:
 
 
 async def test_a_round_introduces_everyone_once(world: World) -> None:
-    services, gateway, clock = world
+    services, gateway, _clock = world
     program_id = await start(world)
     outcome = await run_round(services.context, program_id)
     assert outcome.created and sorted(len(g) for g in outcome.groups) == [2, 3]
@@ -124,7 +135,7 @@ async def test_a_round_introduces_everyone_once(world: World) -> None:
 
 
 async def test_skip_leave_and_avoid(world: World) -> None:
-    services, gateway, _ = world
+    services, _gateway, _ = world
     program_id = await start(world)
     await say(world, "pairing skip learning", as_admin=False, user="UTF")
     await say(world, "pairing leave all", as_admin=False, user="UK8S")
@@ -173,7 +184,7 @@ async def test_check_ins_outcomes_and_ghosting(world: World) -> None:
 
 
 async def test_a_missed_round_runs_after_a_restart_within_grace(world: World) -> None:
-    services, gateway, clock = world
+    services, _gateway, clock = world
     program_id = await start(world)
     clock.current = datetime(2026, 3, 11, 13, 0, tzinfo=UTC)  # Wed 10:00 was 3 h ago
     outcome = await run_due_round(services.context, program_id)
