@@ -31,6 +31,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 test: lint
+	bash scripts/install-chromium.sh  # the dashboard's browser test (Debian chromium)
 	$(BIN)/python -m pytest
 
 clean:

@@ -237,5 +237,35 @@ def bench_detection(labels: Path, as_json: bool) -> None:
         click.echo(format_report(result))
 
 
+@main.group()
+def teams() -> None:
+    """Microsoft Teams app commands."""
+
+
+@teams.command("package")
+@click.option("--app-id", help="The bot's Microsoft App ID (default: MICROSOFT_APP_ID).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("learnlink-teams.zip"),
+    show_default=True,
+    help="Where to write the app package.",
+)
+@click.pass_context
+def teams_package(ctx: click.Context, app_id: str | None, output: Path) -> None:
+    """Write the Teams app package (manifest and icons) to upload in Teams."""
+    from bot.handlers.teams.package import PackageError, build_package
+
+    app_id = app_id or settings_from(ctx).secrets.microsoft_app_id
+    if not app_id:
+        fail("no app id: set MICROSOFT_APP_ID or pass --app-id", code=2)
+    try:
+        written = build_package(app_id, output)
+    except PackageError as exc:
+        fail(str(exc), code=2)
+    click.echo(f"wrote {written}: upload it in Teams (Apps > Manage your apps > Upload an app)")
+
+
 if __name__ == "__main__":
     main()

@@ -85,7 +85,7 @@ async def post_question(ctx: Context, inv: CommandInvoked, text: str) -> Message
     gateway = ctx.gateway(inv.platform)
     message_id = f"cmd-{inv.invocation_id}"
     if gateway is not None:
-        posted = Notice(f"<@{inv.user_id}> asks: {text}")
+        posted = Notice(f"<@{inv.user_id}> asks:", quotes=(text,))
         sent = await gateway.post(
             inv.workspace_id, inv.channel_id, posted, key=f"ask-post:{inv.invocation_id}"
         )

@@ -71,12 +71,11 @@ def _digest_for(
 def expert_digest(questions: list[Question]) -> Notice:
     topics = Counter(t for q in questions for t in q.topics)
     about = ", ".join(f"{count} about {topic}" for topic, count in topics.most_common(3))
-    lines = tuple(_line(q) for q in questions[:10])
     count = len(questions)
     return Notice(
         f"{count} unanswered question{'s' if count != 1 else ''} this week ({about}). "
         "Could you help with one?",
-        lines=lines,
+        quotes=tuple(_line(q) for q in questions[:10]),
     )
 
 

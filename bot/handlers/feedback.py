@@ -16,8 +16,8 @@ from bot.handlers.events import MessagePosted, ReactionAdded
 from bot.handlers.expertise import observed
 from bot.handlers.people import person_for
 from bot.handlers.routing import advance
-from bot.rendering.callbacks import ReferralAction
-from bot.rendering.views import Notice
+from bot.rendering.callbacks import QuestionAction, ReferralAction
+from bot.rendering.views import Notice, resolve_button
 
 RESOLVED_REACTIONS = {"white_check_mark", "heavy_check_mark", "check", "white_tick"}
 MAX_ANSWER_CHARS = 4000
@@ -72,10 +72,14 @@ async def _announce_helper(ctx: Context, question: Question, user_id: str) -> No
     async with ctx.uow() as uow:
         workspace = await uow.workspaces.get(question.workspace_id)
     mention = f"<@{user_id}>"
+    note = Notice(
+        f"{mention} knows about this and is on it. When you have your answer, press Resolved.",
+        buttons=(resolve_button(question.id or 0),),
+    )
     await gateway.post(
         workspace.external_id if workspace else "",
         question.channel_id,
-        Notice(f"{mention} knows about this and is on it."),
+        note,
         key=f"on-it:{question.id}:{user_id}",
         thread_id=question.thread_id,
     )
@@ -167,6 +171,12 @@ async def record_reaction(ctx: Context, reaction: ReactionAdded) -> str:
         await uow.commit()
     ctx.expertise.observe([observed(evidence)])
     return outcome
+
+
+async def resolve_from_button(
+    ctx: Context, platform: str, user_id: str, action: QuestionAction
+) -> Notice:
+    return await resolve_question(ctx, platform, user_id, action.question_id)
 
 
 async def resolve_question(ctx: Context, platform: str, user_id: str, question_id: int) -> Notice:

@@ -7,7 +7,9 @@ takes effect at once, in the database and in the expertise index.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.model import Person, PersonTopic, TopicKind, TopicSource
 from bot.domain.ports import UnitOfWork
@@ -163,3 +165,62 @@ async def profile_form(ctx: Context, platform: str, user_id: str) -> ProfileForm
 
 def _date(moment: datetime | None, now: datetime) -> str | None:
     return f"{moment:%Y-%m-%d}" if moment and moment > now else None
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    """What the profile form sends back (Slack modal, Teams card), already parsed."""
+
+    knows: str = ""
+    wants_to_learn: str = ""
+    timezone: str | None = None
+    working_hours_start: str | None = None
+    working_hours_end: str | None = None
+    opted_out: bool = False
+
+
+async def save_profile(ctx: Context, platform: str, user_id: str, update: ProfileUpdate) -> Notice:
+    """Apply the whole form at once; a bad field is named and nothing is saved."""
+    problems = _problems(update)
+    if problems:
+        return Notice("Nothing saved: " + "; ".join(problems) + ".")
+    knows = [canonical(ctx, t) for t in _topics_or_none(update.knows)]
+    wants = [canonical(ctx, t) for t in _topics_or_none(update.wants_to_learn)]
+    async with ctx.uow() as uow:
+        person = await person_for(uow, platform, user_id)
+        assert person.id is not None
+        for kind, names in ((TopicKind.KNOWS, knows), (TopicKind.WANTS_TO_LEARN, wants)):
+            ids = [(await uow.topics.get_or_create(name)).id or 0 for name in names]
+            await uow.topics.set_person_topics(person.id, kind, TopicSource.DECLARED, ids)
+        person.timezone = update.timezone or person.timezone
+        person.working_hours_start = update.working_hours_start
+        person.working_hours_end = update.working_hours_end
+        person.opted_out = update.opted_out
+        person.updated_at = ctx.clock.now()
+        await uow.commit()
+        await ctx.expertise.refresh_person(uow, person.id)
+    return Notice("Profile saved.")
+
+
+def _problems(update: ProfileUpdate) -> list[str]:
+    problems = []
+    if update.timezone:
+        try:
+            ZoneInfo(update.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"{update.timezone!r} is not a timezone like Europe/London")
+    start, end = update.working_hours_start, update.working_hours_end
+    if bool(start) != bool(end):
+        problems.append("give both the start and the end of your working hours")
+    elif start and end and start >= end:
+        problems.append("working hours must end after they start")
+    for text in (update.knows, update.wants_to_learn):
+        try:
+            _topics_or_none(text)
+        except UsageError as exc:
+            problems.append(str(exc).rstrip("."))
+    return problems
+
+
+def _topics_or_none(text: str) -> list[str]:
+    return split_topics(text) if text.strip(" ,;") else []

@@ -155,6 +155,12 @@ def notice(view: Notice) -> list[Block]:
         blocks.append(context(f"{ELLIPSIS} and {hidden} more"))
     else:
         blocks.extend(section(chunk) for chunk, _ in chunks)
+    room = MAX_BLOCKS - len(blocks) - (1 if view.buttons else 0)
+    blocks.extend(
+        section(quote(escape(truncate(q, MAX_QUESTION_CHARS)))) for q in view.quotes[:room]
+    )
+    if view.buttons:
+        blocks.append(actions("notice", view.buttons))
     return blocks or [section(ELLIPSIS)]
 
 

@@ -57,3 +57,25 @@ class PairAction:
         if not parts[2].isdigit():
             raise CallbackError(f"pair id is not a number: {data[:60]!r}")
         return cls(int(parts[2]), parts[1])
+
+
+@dataclass(frozen=True)
+class QuestionAction:
+    """The asker's "Resolved" button in a question's thread."""
+
+    question_id: int
+    action: str
+    PREFIX: ClassVar[str] = "q"
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"resolve"})
+
+    def pack(self) -> str:
+        return f"{self.PREFIX}:{self.action}:{self.question_id}"
+
+    @classmethod
+    def unpack(cls, data: str) -> QuestionAction:
+        parts = data.split(":")
+        if len(parts) != 3 or parts[0] != cls.PREFIX or parts[1] not in cls.ACTIONS:
+            raise CallbackError(f"not a question action: {data[:60]!r}")
+        if not parts[2].isdigit():
+            raise CallbackError(f"question id is not a number: {data[:60]!r}")
+        return cls(int(parts[2]), parts[1])

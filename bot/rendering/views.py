@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.rendering.callbacks import PairAction, ReferralAction
+from bot.rendering.callbacks import PairAction, QuestionAction, ReferralAction
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,17 @@ class ExpertAsk:
 
 @dataclass(frozen=True)
 class Notice:
-    """A short message: a threaded note, an ephemeral reply, a fallback post."""
+    """A short message: a threaded note, an ephemeral reply, a fallback post.
+
+    `text` and `lines` are Learnlink's own words (they may carry mentions);
+    `quotes` are what people wrote, which renderers escape so that a question
+    can never ping a channel; `buttons` are optional actions.
+    """
 
     text: str
     lines: tuple[str, ...] = field(default_factory=tuple)
+    quotes: tuple[str, ...] = field(default_factory=tuple)
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,11 @@ class Member:
     user_id: str | None
     timezone: str
     local_time: str  # e.g. "14:05"
+
+
+def resolve_button(question_id: int) -> Button:
+    """For the asker, in the question's thread: mark the latest answer as the one."""
+    return Button("Resolved", QuestionAction(question_id, "resolve").pack(), str(question_id))
 
 
 def meeting_buttons(pair_id: int) -> tuple[Button, ...]:

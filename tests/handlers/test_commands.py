@@ -116,7 +116,8 @@ async def test_ask_posts_the_question_and_routes_it(world: World) -> None:
     reply = await notice(world, "ask how do I migrate terraform state between backends?")
     assert "finding people" in reply.text
     posted = next(m for m in gateway.sent if m.kind == "post")
-    assert posted.targets == ("CPLAT",) and "<@UASK> asks:" in posted.view.text  # type: ignore[union-attr]
+    assert posted.targets == ("CPLAT",) and posted.view.text == "<@UASK> asks:"  # type: ignore[union-attr]
+    assert posted.view.quotes == ("how do I migrate terraform state between backends?",)  # type: ignore[union-attr]
     assert gateway.asked() and set(gateway.asked()) <= {"UTF", "UTF2"}
 
 

@@ -18,15 +18,16 @@ from bot.handlers.ask import capture_message
 from bot.handlers.commands import run_command
 from bot.handlers.context import Context
 from bot.handlers.events import MessagePosted
-from bot.handlers.feedback import record_reaction, respond_to_ask
+from bot.handlers.feedback import record_reaction, resolve_from_button, respond_to_ask
 from bot.handlers.home import home_view
-from bot.handlers.profile import profile_form
+from bot.handlers.profile import ProfileUpdate, profile_form, save_profile
+from bot.handlers.rounds import record_meeting
 from bot.handlers.slack import replies, translate
 from bot.handlers.slack.client import WorkspaceClients
 from bot.handlers.slack.links import Permalinks
 from bot.handlers.slack.people import SlackPeople
-from bot.rendering.blockkit import EDIT_PROFILE_ACTION
-from bot.rendering.callbacks import CallbackError, ReferralAction
+from bot.rendering.blockkit import EDIT_PROFILE_ACTION, PROFILE_CALLBACK, profile_values
+from bot.rendering.callbacks import CallbackError, PairAction, QuestionAction, ReferralAction
 from bot.rendering.views import Notice
 
 log = logging.getLogger("learnlink.slack.router")
@@ -62,6 +63,7 @@ class SlackRouter:
             "event:team_join": self._user,
             "event:user_change": self._user,
             "block_actions": self._action,
+            "view_submission": self._view_submitted,
             "message_action": self._shortcut,
             **{f"command:{name}": self._command for name in COMMANDS},
         }
@@ -179,16 +181,38 @@ class SlackRouter:
             form = await profile_form(self._ctx, translate.SLACK, user)
             await replies.show(await self._clients.for_team(team), body, user, form)
             return
-        try:
-            action = ReferralAction.unpack(action_id)
-        except CallbackError:
+        notice = await self._clicked(user, action_id)
+        if notice is None:
             log.warning("ignoring a click on an unknown action %r", action_id[:60])
             return
-        notice = await respond_to_ask(self._ctx, translate.SLACK, user, action)
         if body.get("response_url"):
             await replies.replace_buttons(
                 str(body["response_url"]), body.get("message") or {}, notice
             )
+
+    async def _clicked(self, user: str, action_id: str) -> Notice | None:
+        """Typed callback data decides the use case: an ask, a pairing, a resolution."""
+        for unpack, use_case in (
+            (ReferralAction.unpack, respond_to_ask),
+            (PairAction.unpack, record_meeting),
+            (QuestionAction.unpack, resolve_from_button),
+        ):
+            try:
+                action = unpack(action_id)
+            except CallbackError:
+                continue
+            return await use_case(self._ctx, translate.SLACK, user, action)  # type: ignore[arg-type]
+        return None
+
+    async def _view_submitted(self, body: Json) -> None:
+        view = body.get("view") or {}
+        user = str((body.get("user") or {}).get("id") or "")
+        if view.get("callback_id") != PROFILE_CALLBACK or not user:
+            return
+        values = profile_values((view.get("state") or {}).get("values") or {})
+        notice = await save_profile(self._ctx, translate.SLACK, user, ProfileUpdate(**values))
+        client = await self._clients.for_team(translate.team_of(body))
+        await replies.show(client, {}, user, notice)
 
     async def _shortcut(self, body: Json) -> None:
         if body.get("callback_id") not in SHORTCUTS:
