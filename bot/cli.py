@@ -65,13 +65,22 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     type=click.Path(dir_okay=False),
     help="SQLite file to use (default: a fresh file in a temporary folder).",
 )
+@click.option("--serve", "keep_serving", is_flag=True, help="Keep the server and dashboard up.")
+@click.option("--short", is_flag=True, help="A shorter day (used by the tests).")
 @click.pass_context
-def demo(ctx: click.Context, database: str | None) -> None:
+def demo(ctx: click.Context, database: str | None, keep_serving: bool, short: bool) -> None:
     """Show Learnlink working on a sample organisation, no Slack account needed."""
     from bot.demo import run_demo
 
     settings = settings_from(ctx)
-    run(run_demo(settings, database=Path(database) if database else None))
+    run(
+        run_demo(
+            settings,
+            database=Path(database) if database else None,
+            serve=keep_serving,
+            short=short,
+        )
+    )
 
 
 @main.group()

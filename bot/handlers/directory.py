@@ -22,7 +22,11 @@ async def find_experts(ctx: Context, platform: str, user_id: str, topic: str) ->
         for pid, person in people.items()
         if person.is_available(now, allow_guests=allow_guests) and (me is None or pid != me.id)
     }
-    ranked = ctx.expertise.rank(topic, now, candidates=visible, limit=MAX_SHOWN)
+    ranked = [
+        r
+        for r in ctx.expertise.rank(topic, now, candidates=visible, limit=MAX_SHOWN)
+        if r.relevance > 0
+    ]
     lines = tuple(_line(people[int(r.person_id)], reachable, r.reasons) for r in ranked)
     return ExpertList(topic=topic, experts=lines)
 

@@ -145,9 +145,9 @@ async def _start(ctx: Context, inv: CommandInvoked, words: list[str]) -> Notice:
         program = await uow.programs.add(_program(workspace.id or 0, spec, creator.id, ctx))
         await uow.commit()
     ctx.on_program_change(program)
-    first = next_fire(program, ctx.clock.now())
+    first = next_fire(program, ctx.clock.now()).astimezone(ZoneInfo(program.timezone))
     return Notice(
-        f"Started {program.name}: {_describe(program)}. First round {first:%a %d %b %H:%M} UTC."
+        f"Started {program.name}: {_describe(program)}. First round {first:%a %d %b %H:%M}."
     )
 
 

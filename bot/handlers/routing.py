@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.model import Person, Question, QuestionStatus, Referral, ReferralState
 from bot.domain.ports import UnitOfWork
 from bot.handlers.context import Context
+from bot.matching.expertise import RankedExpert
 from bot.matching.policy import Candidate, Limits, Load, WorkingHours, plan
 from bot.rendering.views import ExpertAsk, Notice
 from bot.settings import Settings
@@ -40,6 +41,7 @@ class Wave:
 
 
 def limits_from(settings: Settings) -> Limits:
+    """The policy's limits; relevance is already filtered (see `relevant`), not re-cut here."""
     routing = settings.routing
     return Limits(
         asks_at_once=routing.asks_at_once,
@@ -47,9 +49,18 @@ def limits_from(settings: Settings) -> Limits:
         min_gap=timedelta(minutes=routing.min_gap_minutes),
         accept_timeout=timedelta(minutes=routing.accept_timeout_minutes),
         load_spread=routing.load_spread,
-        min_relative_score=routing.min_relative_score,
+        min_relative_score=0.0,
         max_candidates=routing.max_candidates,
     )
+
+
+def relevant(ranked: Sequence[RankedExpert], minimum: float) -> list[RankedExpert]:
+    """Only people whose evidence matches the question's words: being active is not enough.
+
+    `minimum` is a share of the best text match, so a strong expert does not
+    drown out everyone who merely declared the topic.
+    """
+    return [r for r in ranked if r.relevance > 0 and r.relevance >= minimum]
 
 
 def working_hours(person: Person, settings: Settings) -> WorkingHours:
@@ -76,8 +87,14 @@ async def route_question(ctx: Context, question_id: int) -> int:
         platform = (await _workspace(uow, question.workspace_id))[0]
         reachable = await uow.people.user_ids(platform)
         eligible = await _eligible(uow, ctx.settings, now, question, reachable)
-        ranked = ctx.expertise.rank(
-            question.text, now, candidates=eligible, limit=ctx.settings.routing.max_candidates * 2
+        ranked = relevant(
+            ctx.expertise.rank(
+                question.text,
+                now,
+                candidates=eligible,
+                limit=ctx.settings.routing.max_candidates * 2,
+            ),
+            ctx.settings.routing.min_relative_score,
         )
         loads = await loads_at(uow, now, {int(r.person_id) for r in ranked}, ctx.settings)
         candidates = [

@@ -409,7 +409,14 @@ def _classify_prose(prose: str) -> Detection:
             dismissed = dismissed or verdict
         elif best is None or verdict.confidence > best.confidence:
             best = verdict
+    if best is not None and dismissed is not None and _social_wins(dismissed, best):
+        return dismissed
     return best or dismissed or _statement_verdict(sentences)
+
+
+def _social_wins(dismissed: Detection, best: Detection) -> bool:
+    """ "lunch anyone? the new ramen place?": a bare follow-up "?" stays social."""
+    return dismissed.reason.startswith("social") and best.reason == "question mark"
 
 
 def _statement_verdict(sentences: list[str]) -> Detection:

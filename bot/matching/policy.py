@@ -97,7 +97,7 @@ def order_candidates(candidates: Sequence[Candidate], limits: Limits) -> list[Ca
     best = max(c.score for c in candidates)
     strong = [c for c in candidates if c.score > 0 and c.score >= best * limits.min_relative_score]
     strong.sort(key=lambda c: (-adjusted_score(c, limits), c.person_id))
-    return strong[: limits.max_candidates]
+    return strong
 
 
 def adjusted_score(candidate: Candidate, limits: Limits) -> float:
@@ -120,8 +120,14 @@ def earliest_ask(candidate: Candidate, now: datetime, limits: Limits, *, urgent:
 def plan(
     candidates: Sequence[Candidate], now: datetime, limits: Limits, *, urgent: bool = False
 ) -> list[Planned]:
-    """Every candidate worth asking, best first, each with the time they may be asked."""
-    return [
+    """Who is worth asking, in the order to ask them, each with the time they may be asked.
+
+    People who can be asked within the accept timeout come first (best
+    first), then those who are asleep or busy: a question at 09:00 in London
+    goes to the good experts who are at work, not to a better one in New York
+    who would see it five hours later.
+    """
+    planned = [
         Planned(
             c.person_id,
             c.score,
@@ -130,6 +136,9 @@ def plan(
         )
         for c in order_candidates(candidates, limits)
     ]
+    soon = now + limits.accept_timeout
+    planned.sort(key=lambda p: p.due_at > soon)  # stable: score order within each part
+    return planned[: limits.max_candidates]
 
 
 def next_wave(planned: Sequence[Planned], now: datetime, slots: int) -> list[Planned]:

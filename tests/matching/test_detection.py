@@ -331,3 +331,9 @@ def test_strip_markup_drops_closed_code_and_its_backticks(
     stripped = strip_markup(f"{before}{fence}{marker}{body}{fence}{after}")
     assert "`" not in stripped
     assert marker not in stripped
+
+
+def test_a_follow_up_question_mark_does_not_turn_chit_chat_into_a_question() -> None:
+    assert not detect_question(MessageFacts("lunch anyone? the new ramen place?")).is_question
+    mixed = "lunch anyone? also, how do I reset my vpn token?"
+    assert detect_question(MessageFacts(mixed)).is_question

@@ -76,3 +76,15 @@ def test_next_wave_takes_the_best_available_up_to_the_free_slots() -> None:
     planned = plan(candidates, WED_10_UTC, Limits())
     assert [p.person_id for p in next_wave(planned, WED_10_UTC, 2)] == ["b", "c"]
     assert next_wave(planned, WED_10_UTC, 0) == []
+
+
+def test_people_at_work_come_before_a_better_expert_who_is_asleep() -> None:
+    candidates = [
+        Candidate("new-york", 1.0, hours("America/New_York")),
+        Candidate("london-1", 0.6, hours()),
+        Candidate("london-2", 0.5, hours()),
+    ]
+    planned = plan(candidates, WED_10_UTC, Limits(max_candidates=2))
+    assert [p.person_id for p in planned] == ["london-1", "london-2"]
+    everyone = plan(candidates, WED_10_UTC, Limits(max_candidates=3))
+    assert [p.person_id for p in everyone] == ["london-1", "london-2", "new-york"]
