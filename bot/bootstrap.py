@@ -23,6 +23,7 @@ from bot.handlers.gateway import ChatGateway
 from bot.matching.catalog import catalog_from_dict
 from bot.matching.expertise import EvidenceWeights
 from bot.matching.text import Analyzer
+from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.migrate import upgrade
@@ -41,6 +42,11 @@ class Services:
     uow: Callable[[], SqlUnitOfWork]
     clock: Clock
     context: Context
+
+    @property
+    def metrics(self) -> Metrics:
+        """One Metrics per process: the web app exposes it, use cases and jobs record in it."""
+        return self.context.metrics
 
     async def database_status(self) -> str:
         """'ok', or what went wrong, for /healthz and doctor."""

@@ -9,6 +9,7 @@ from bot.domain.model import Program
 from bot.domain.ports import Clock, UnitOfWork
 from bot.handlers.expertise import ExpertiseService
 from bot.handlers.gateway import ChatGateway
+from bot.metrics import Metrics
 from bot.settings import Settings
 
 
@@ -20,6 +21,7 @@ class Context:
     expertise: ExpertiseService
     gateways: Mapping[str, ChatGateway] = field(default_factory=dict)
     program_listeners: list[Callable[[Program], None]] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
 
     def gateway(self, platform: str) -> ChatGateway | None:
         return self.gateways.get(platform)

@@ -43,6 +43,7 @@ async def respond_to_ask(
             "decline": ReferralState.DECLINED,
             "snooze": ReferralState.SNOOZED,
         }[action.action]
+        ctx.metrics.referrals.labels(referral.state).inc()
         evidence = None
         if action.action == "accept" and question.first_response_at is None:
             question.first_response_at = now

@@ -87,15 +87,16 @@ async def route_question(ctx: Context, question_id: int) -> int:
         platform = (await _workspace(uow, question.workspace_id))[0]
         reachable = await uow.people.user_ids(platform)
         eligible = await _eligible(uow, ctx.settings, now, question, reachable)
-        ranked = relevant(
-            ctx.expertise.rank(
-                question.text,
-                now,
-                candidates=eligible,
-                limit=ctx.settings.routing.max_candidates * 2,
-            ),
-            ctx.settings.routing.min_relative_score,
-        )
+        with ctx.metrics.routing_seconds.time():
+            ranked = relevant(
+                ctx.expertise.rank(
+                    question.text,
+                    now,
+                    candidates=eligible,
+                    limit=ctx.settings.routing.max_candidates * 2,
+                ),
+                ctx.settings.routing.min_relative_score,
+            )
         loads = await loads_at(uow, now, {int(r.person_id) for r in ranked}, ctx.settings)
         candidates = [
             Candidate(
@@ -198,6 +199,7 @@ async def _next_wave(ctx: Context, question_id: int) -> Wave | None:
             asked_at = referral.asked_at
             if referral.state == ReferralState.ASKED and asked_at and _stale(asked_at, now, limits):
                 referral.state = ReferralState.EXPIRED
+                ctx.metrics.referrals.labels(ReferralState.EXPIRED).inc()
         active = sum(r.state == ReferralState.ASKED for r in referrals)
         queued = [r for r in referrals if r.state == ReferralState.QUEUED]
         slots = limits.asks_at_once - active
@@ -206,6 +208,7 @@ async def _next_wave(ctx: Context, question_id: int) -> Wave | None:
         for referral in chosen:
             referral.state = ReferralState.ASKED
             referral.asked_at = now
+            ctx.metrics.referrals.labels(ReferralState.ASKED).inc()
         fallback = not chosen and active == 0 and not queued
         if fallback:
             question.status = QuestionStatus.FALLBACK

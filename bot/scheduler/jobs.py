@@ -105,7 +105,8 @@ def _round_job(program_id: int) -> Job:
 async def run_job(ctx: Context, name: str, job: Job) -> Any:
     """Run one job; a failure is logged and the next run tries again."""
     try:
-        result = await job(ctx)
+        with ctx.metrics.scheduler_job(name):
+            result = await job(ctx)
     except Exception:
         log.exception("scheduled job %s failed", name)
         return None

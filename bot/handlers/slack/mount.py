@@ -21,6 +21,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot.bootstrap import Services
 from bot.handlers.slack.app import SlackRuntime, build_slack, slack_configured
+from bot.metrics import METRICS
 
 EVENTS_PATH = "/slack/events"
 SLACK = web.AppKey("slack", SlackRuntime)
@@ -49,8 +50,17 @@ def mount_slack(web_app: web.Application, services: Services) -> SlackRuntime | 
 
 
 async def _events(request: web.Request) -> web.Response:
-    app = request.app[SLACK].app
-    return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+    """Bolt verifies, the inbox middleware stores, and the ack goes back; timed for /metrics."""
+    metrics = request.app[METRICS]
+    metrics.events_received.labels("slack").inc()
+    with metrics.ack_seconds.labels("slack").time():
+        app = request.app[SLACK].app
+        response = await to_aiohttp_response(
+            await app.async_dispatch(await to_bolt_request(request))
+        )
+    if response.status == 200:
+        metrics.events_acked.labels("slack").inc()
+    return response
 
 
 async def _install(request: web.Request) -> web.Response:

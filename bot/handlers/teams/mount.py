@@ -27,6 +27,7 @@ from bot.handlers.teams.gateway import TeamsGateway
 from bot.handlers.teams.handler import LearnlinkTeamsBot
 from bot.handlers.teams.router import TeamsRouter
 from bot.handlers.teams.translate import TEAMS as TEAMS_PLATFORM
+from bot.metrics import METRICS
 
 MESSAGES_PATH = "/api/messages"
 log = logging.getLogger("learnlink.teams")
@@ -73,8 +74,14 @@ async def _messages(request: web.Request) -> web.StreamResponse:
     if "application/json" not in request.headers.get("Content-Type", ""):
         raise web.HTTPUnsupportedMediaType(text="activities are JSON")
     runtime = request.app[TEAMS]
-    response = await runtime.adapter.process(request, runtime.bot)
-    return response if response is not None else web.Response(status=201)
+    metrics = request.app[METRICS]
+    metrics.events_received.labels("teams").inc()
+    with metrics.ack_seconds.labels("teams").time():
+        response = await runtime.adapter.process(request, runtime.bot)
+    answer = response if response is not None else web.Response(status=201)
+    if answer.status < 300:
+        metrics.events_acked.labels("teams").inc()
+    return answer
 
 
 async def _log_turn_error(turn: TurnContext, error: Exception) -> None:
