@@ -276,5 +276,15 @@ def teams_package(ctx: click.Context, app_id: str | None, output: Path) -> None:
     click.echo(f"wrote {written}: upload it in Teams (Apps > Manage your apps > Upload an app)")
 
 
+def _add_benchmarks() -> None:
+    """The heavier benchmarks live in bot.bench; they are wired here, imported lazily."""
+    from bot.bench.routing import routing_command
+
+    bench.add_command(routing_command)
+
+
+_add_benchmarks()
+
+
 if __name__ == "__main__":
     main()

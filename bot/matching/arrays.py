@@ -1,32 +1,55 @@
-"""A numpy array that grows by appending, for per-row and per-person columns.
+"""Growable columns of numbers, for per-row and per-person data.
 
-Why: the index gains rows and people one at a time; numpy arrays make the
-per-query maths vectorised, and doubling the capacity keeps appends cheap.
+Why: the index gains rows and people one at a time, and updates single
+values on every fact, which is fast on a plain ``array.array``; ranking wants
+vectorised numpy maths over whole columns, which ``view`` provides without
+copying. Views are meant to live for one query only.
 """
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
+
+_TYPECODES = {"int8": "b", "int32": "i", "float64": "d", "bool": "B"}
 
 
 class Growable:
-    """A 1-d numpy array with amortised O(1) ``append``; ``view`` is the live part."""
+    """A 1-d column with fast ``append`` and item access, and a numpy ``view``."""
 
-    def __init__(self, dtype: type | str, fill: float = 0):
-        self._data = np.full(16, fill, dtype=dtype)
+    def __init__(self, dtype: str, fill: float = 0):
+        self._typecode = _TYPECODES[dtype]
+        self._dtype = np.dtype(dtype)
         self._fill = fill
-        self.size = 0
+        self._data: array[float] = array(self._typecode)
 
     def __len__(self) -> int:
-        return self.size
+        return len(self._data)
+
+    @property
+    def size(self) -> int:
+        return len(self._data)
+
+    def __getitem__(self, index: int) -> float:
+        return self._data[index]
+
+    def __setitem__(self, index: int, value: float) -> None:
+        self._data[index] = value
 
     def append(self, value: float) -> None:
-        if self.size == len(self._data):
-            extra = np.full(len(self._data), self._fill, dtype=self._data.dtype)
-            self._data = np.concatenate([self._data, extra])
-        self._data[self.size] = value
-        self.size += 1
+        try:
+            self._data.append(value)
+        except BufferError:  # a numpy view outlived its query: detach from it
+            self._data = array(self._typecode, self._data)
+            self._data.append(value)
+
+    def grow(self, size: int) -> None:
+        """Make the column at least ``size`` long, new items set to the fill value."""
+        while len(self._data) < size:
+            self.append(self._fill)
 
     @property
     def view(self) -> np.ndarray:
-        return self._data[: self.size]
+        """The column as a numpy array sharing memory (writes go through)."""
+        return np.frombuffer(self._data, dtype=self._dtype)

@@ -13,9 +13,12 @@ whole history. Two tricks avoid that:
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import numpy as np
+
+from bot.matching.arrays import Growable
 
 DAY_SECONDS = 86_400.0
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
@@ -47,25 +50,23 @@ class DecayingSums:
 
     def __init__(self, half_life_days: float):
         self._h = half_life_days * DAY_SECONDS
-        self._value = np.zeros(0)
-        self._as_of = np.zeros(0)
+        self._value = Growable("float64")
+        self._as_of = Growable("float64", -math.inf)
 
     def __len__(self) -> int:
         return len(self._value)
 
-    def grow(self, size: int) -> None:
-        """Make room for slots ``0 .. size - 1`` (new slots start empty)."""
-        if size > len(self._value):
-            extra = max(size, 2 * len(self._value)) - len(self._value)
-            self._value = np.concatenate([self._value, np.zeros(extra)])
-            self._as_of = np.concatenate([self._as_of, np.full(extra, -np.inf)])
-
     def add(self, slot: int, at_seconds: float, weight: float) -> None:
-        self.grow(slot + 1)
+        self._value.grow(slot + 1)
+        self._as_of.grow(slot + 1)
         as_of = self._as_of[slot]
-        if at_seconds >= as_of:
-            shift = 0.0 if as_of == -np.inf else (at_seconds - as_of) / self._h
-            self._value[slot] = self._value[slot] * 2.0 ** (-shift) + weight
+        if as_of == -math.inf:
+            self._value[slot] = weight
+            self._as_of[slot] = at_seconds
+        elif at_seconds >= as_of:
+            self._value[slot] = (
+                self._value[slot] * 2.0 ** (-(at_seconds - as_of) / self._h) + weight
+            )
             self._as_of[slot] = at_seconds
         else:
             self._value[slot] += weight * 2.0 ** (-(as_of - at_seconds) / self._h)
@@ -73,17 +74,12 @@ class DecayingSums:
     def clear(self, slot: int) -> None:
         if slot < len(self._value):
             self._value[slot] = 0.0
-            self._as_of[slot] = -np.inf
+            self._as_of[slot] = -math.inf
 
     def at(self, now_seconds: float, size: int) -> np.ndarray:
         """Every slot's sum as of ``now`` (facts after ``now`` count undecayed)."""
-        self.grow(size)
-        value, as_of = self._value[:size], self._as_of[:size]
+        self._value.grow(size)
+        self._as_of.grow(size)
+        value, as_of = self._value.view[:size], self._as_of.view[:size]
         age = np.where(np.isfinite(as_of), np.maximum(now_seconds - as_of, 0.0), 0.0)
         return value * np.exp2(-age / self._h)
-
-    def last_seen(self, slot: int) -> float | None:
-        """Time of the latest fact in ``slot`` (seconds), if any."""
-        if slot >= len(self._as_of) or not np.isfinite(self._as_of[slot]):
-            return None
-        return float(self._as_of[slot])

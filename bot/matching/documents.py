@@ -11,6 +11,7 @@ column-sliced (CSC) matrix lazily, when the buffer grows large.
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections import Counter
 from collections.abc import Sequence
@@ -28,13 +29,12 @@ class DocumentMatrix:
 
     def __init__(self) -> None:
         self.vocabulary: dict[str, int] = {}
-        self._base = sp.csc_matrix((0, 0))
+        self._base = sp.csc_matrix((0, 0), dtype=np.float32)
         self._base_df = np.zeros(0, dtype=np.int64)
-        self._pending = (array("i"), array("i"), array("d"))
-        self._pending_df: Counter[int] = Counter()
-        self.owner = Growable(np.int32, -1)
-        self.weight = Growable(np.float64)
-        self.kind = Growable(np.int8)
+        self._pending = (array("i"), array("i"), array("f"))  # rows, cols, values
+        self.owner = Growable("int32", -1)
+        self.weight = Growable("float64")
+        self.kind = Growable("int8")
         self._dropped = 0
 
     @property
@@ -53,45 +53,60 @@ class DocumentMatrix:
     def add(self, terms: Sequence[str], owner: int, weight: float, kind: int) -> int:
         """Append one document; returns its row number."""
         row = self.n_rows
-        counts = Counter(self.vocabulary.setdefault(t, len(self.vocabulary)) for t in terms)
+        counts = Counter(terms)
         if counts:
-            logs = np.log1p(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-            logs /= np.sqrt(np.dot(logs, logs))
+            vocabulary = self.vocabulary
+            logs = list(map(math.log1p, counts.values()))
+            norm = math.hypot(*logs)
             rows, cols, vals = self._pending
             rows.extend([row] * len(counts))
-            cols.extend(counts.keys())
-            vals.extend(logs.tolist())
-            self._pending_df.update(counts.keys())
+            cols.extend([vocabulary.setdefault(t, len(vocabulary)) for t in counts])
+            vals.extend([x / norm for x in logs])
         self.owner.append(owner)
         self.weight.append(weight)
         self.kind.append(kind)
         return row
 
     def document_frequency(self, cols: np.ndarray) -> np.ndarray:
-        base = np.zeros(len(cols), dtype=np.int64)
+        """In how many documents each of ``cols`` occurs (buffered ones included)."""
+        df = np.zeros(len(cols), dtype=np.int64)
         inside = cols < len(self._base_df)
-        base[inside] = self._base_df[cols[inside]]
-        pending = np.array([self._pending_df.get(int(c), 0) for c in cols], dtype=np.int64)
-        return base + pending
+        df[inside] = self._base_df[cols[inside]]
+        if self._pending[0]:
+            p_cols = np.frombuffer(self._pending[1], dtype=np.int32)
+            hits = p_cols[np.isin(p_cols, cols)]
+            df += np.bincount(np.searchsorted(cols, hits), minlength=len(cols))
+        return df
 
-    def postings(self, cols: np.ndarray, col_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Rows holding any of ``cols`` and each row's weighted sum over them."""
+    def similarities(
+        self, cols: np.ndarray, weights: np.ndarray, common: np.ndarray, enough: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows sharing a term with the query, and their weighted sums over ``cols``.
+
+        ``cols`` must be sorted. Terms flagged ``common`` (in a large share of
+        all documents) would touch most rows for little weight, so rows are
+        first found through the other terms; common terms then only add to
+        those rows, by binary search. If that finds fewer than ``enough``
+        rows, every row is scored exactly.
+        """
         self.compact_if_needed()
+        if common.any() and not common.all():
+            rows, sims = self._accumulate(cols[~common], weights[~common])
+            if len(rows) >= enough:
+                return rows, sims + self._lookup(cols[common], weights[common], rows)
+        return self._accumulate(cols, weights)
+
+    def _accumulate(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         parts_rows, parts_vals = [], []
         indptr, indices, data = self._base.indptr, self._base.indices, self._base.data
-        n_base_cols = self._base.shape[1]
-        for col, w in zip(cols.tolist(), col_weights.tolist(), strict=True):
-            if col < n_base_cols:
+        for col, w in zip(cols.tolist(), weights.tolist(), strict=True):
+            if col < self._base.shape[1]:
                 lo, hi = indptr[col], indptr[col + 1]
                 parts_rows.append(indices[lo:hi])
                 parts_vals.append(data[lo:hi] * w)
-        if self._pending[0]:
-            p_rows, p_cols, p_vals = (np.frombuffer(a, dtype=a.typecode) for a in self._pending)
-            hit = np.isin(p_cols, cols)
-            lookup = dict(zip(cols.tolist(), col_weights.tolist(), strict=True))
-            weights = np.array([lookup[c] for c in p_cols[hit].tolist()])
-            parts_rows.append(p_rows[hit])
-            parts_vals.append(p_vals[hit] * weights)
+        for p_rows, p_vals in self._pending_entries(cols, weights):
+            parts_rows.append(p_rows)
+            parts_vals.append(p_vals)
         if not parts_rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         rows = np.concatenate(parts_rows)
@@ -99,24 +114,72 @@ class DocumentMatrix:
         touched = np.flatnonzero(sums)
         return touched, sums[touched]
 
+    def _lookup(self, cols: np.ndarray, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Weighted sums over ``cols`` for the given sorted ``rows`` only."""
+        out = np.zeros(len(rows))
+        indptr, indices, data = self._base.indptr, self._base.indices, self._base.data
+        for col, w in zip(cols.tolist(), weights.tolist(), strict=True):
+            if col < self._base.shape[1]:
+                lo, hi = indptr[col], indptr[col + 1]
+                if hi > lo:
+                    pos = np.minimum(np.searchsorted(indices[lo:hi], rows), hi - lo - 1)
+                    found = indices[lo + pos] == rows
+                    out[found] += data[lo + pos[found]] * w
+        for p_rows, p_vals in self._pending_entries(cols, weights):
+            pos = np.minimum(np.searchsorted(rows, p_rows), len(rows) - 1)
+            found = rows[pos] == p_rows
+            np.add.at(out, pos[found], p_vals[found])
+        return out
+
+    def _pending_entries(
+        self, cols: np.ndarray, weights: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Buffered (rows, weighted values) of ``cols`` (sorted), as one part or none."""
+        if not self._pending[0]:
+            return []
+        p_rows, p_cols, p_vals = (np.frombuffer(a, dtype=a.typecode) for a in self._pending)
+        hit = np.isin(p_cols, cols)
+        col_weight = weights.astype(np.float32)[np.searchsorted(cols, p_cols[hit])]
+        return [(p_rows[hit].astype(np.int64), p_vals[hit] * col_weight)]
+
     def compact_if_needed(self) -> None:
         if len(self._pending[0]) > max(_MIN_PENDING, self._base.nnz // 8):
             self.compact()
 
     def compact(self) -> None:
-        """Merge the append buffer into the column-sliced matrix."""
+        """Merge the append buffer into the column-sliced matrix.
+
+        Buffered rows are all newer than the matrix's rows, so a stable sort
+        by column of (old entries, then new ones) yields each column's rows
+        in order, with no intermediate COO matrix: peak memory stays near
+        twice the buffer.
+        """
         if not self._pending[0]:
             return
-        rows, cols, vals = (np.frombuffer(a, dtype=a.typecode) for a in self._pending)
-        shape = (self.n_rows, len(self.vocabulary))
-        fresh = sp.csc_matrix((vals, (rows, cols)), shape=shape)
-        base = self._base.copy()
-        base.resize(shape)
-        self._base = (base + fresh).tocsc()
-        self._base.sort_indices()
-        self._base_df = np.diff(self._base.indptr).astype(np.int64)
-        self._pending = (array("i"), array("i"), array("d"))
-        self._pending_df = Counter()
+        p_rows, p_cols, p_vals = (np.frombuffer(a, dtype=a.typecode) for a in self._pending)
+        n_cols = len(self.vocabulary)
+        if self._base.nnz:
+            old_cols = np.repeat(
+                np.arange(self._base.shape[1], dtype=np.int32), np.diff(self._base.indptr)
+            )
+            cols = np.concatenate([old_cols, p_cols])
+            rows = np.concatenate([self._base.indices.astype(np.int32, copy=False), p_rows])
+            vals = np.concatenate([self._base.data.astype(np.float32, copy=False), p_vals])
+        else:
+            cols, rows, vals = p_cols, p_rows, p_vals
+        order = np.argsort(cols, kind="stable")
+        counts = np.bincount(cols, minlength=n_cols)
+        index_type = np.int32 if len(cols) < 2**31 - 1 else np.int64
+        indptr = np.zeros(n_cols + 1, dtype=index_type)
+        np.cumsum(counts, out=indptr[1:])
+        matrix = sp.csc_matrix(
+            (vals[order], rows[order].astype(index_type, copy=False), indptr),
+            shape=(self.n_rows, n_cols),
+        )
+        matrix.has_sorted_indices = True
+        self._base = matrix
+        self._base_df = counts.astype(np.int64)
+        self._pending = (array("i"), array("i"), array("f"))
 
     def drop_rows(self, rows: np.ndarray) -> None:
         """Forget documents entirely (their row numbers stay, empty)."""

@@ -22,15 +22,6 @@ class EvidenceKind(StrEnum):
     NOT_ME = "not_me"  # declined a question about ``topic`` / this text
 
 
-EXPERTISE_KINDS = frozenset(
-    {
-        EvidenceKind.DECLARED,
-        EvidenceKind.ANSWER,
-        EvidenceKind.RESOLVED_ANSWER,
-        EvidenceKind.REACTION,
-        EvidenceKind.NOT_ME,
-    }
-)
 ANSWER_KINDS = frozenset({EvidenceKind.ANSWER, EvidenceKind.RESOLVED_ANSWER})
 
 

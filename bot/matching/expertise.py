@@ -20,10 +20,13 @@ from bot.matching.evidence import ANSWER_KINDS, Evidence, EvidenceKind, Evidence
 from bot.matching.ledger import TopicLedger, topic_reasons
 from bot.matching.people import PersonTable
 from bot.matching.ranking import RankingParams, combine, idf, query_weights, top_documents
-from bot.matching.text import Analyzer
+from bot.matching.text import Analysis, Analyzer
 
 _KIND_CODE = {kind: code for code, kind in enumerate(EvidenceKind)}
 _ANSWER_CODES = np.array([_KIND_CODE[k] for k in ANSWER_KINDS], dtype=np.int8)
+_ANSWER_CODE_SET = frozenset(_ANSWER_CODES.tolist())
+_ASKED_CODE = _KIND_CODE[EvidenceKind.ASKED]
+_RESOLVED_CODE = _KIND_CODE[EvidenceKind.RESOLVED_ANSWER]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +59,12 @@ class PersonProfile:
 
 @dataclass(slots=True)
 class _Relevance:
+    """One query's text match: per-person relevance and the documents it came from."""
+
     per_person: np.ndarray
     top_rows: np.ndarray
     topics: list[str]
-    similar_answers: dict[int, int] | None = None
-
-    def answers_among_top(self, owners: np.ndarray, kinds: np.ndarray) -> dict[int, int]:
-        """How many of the most similar documents are answers, per person (computed once)."""
-        if self.similar_answers is None:
-            mine = owners[self.top_rows][np.isin(kinds[self.top_rows], _ANSWER_CODES)]
-            slots, counts = np.unique(mine, return_counts=True)
-            self.similar_answers = dict(zip(slots.tolist(), counts.tolist(), strict=True))
-        return self.similar_answers
+    similar_answers: dict[int, int] | None = None  # per person, filled on first use
 
 
 class ExpertiseIndex:
@@ -86,6 +83,19 @@ class ExpertiseIndex:
         self._docs = DocumentMatrix()
         self._activity = DecayingSums(self._params.activity_half_life_days)
         self._ledger = TopicLedger()
+        # In text relevance an answer counts the same whether or not it was
+        # marked resolving: what was answered says what someone knows; how
+        # often answers resolve things is the track record (see ranking).
+        self._kind_info = {
+            kind: (
+                _KIND_CODE[kind],
+                self._weights.of(kind),
+                self._weights.answer
+                if kind is EvidenceKind.RESOLVED_ANSWER
+                else self._weights.of(kind),
+            )
+            for kind in EvidenceKind
+        }
 
     @classmethod
     def build(
@@ -112,26 +122,21 @@ class ExpertiseIndex:
         """Learn one fact; cost is proportional to its text, not to the index."""
         slot = self._people.slot(evidence.person_id)
         kind = evidence.kind
-        at = seconds(evidence.at)
-        scaled = self._weights.of(kind) * evidence.weight * self._growth(at)
+        code, kind_weight, text_weight = self._kind_info[kind]
+        at = evidence.at.timestamp()
+        grown = evidence.weight * self._growth(at)
         analysis = self._analyzer.analyze(_document_text(evidence))
-        topics = list(analysis.topics)
+        topics = analysis.topics
         if evidence.topic:
             topics = list(dict.fromkeys([self._analyzer.canonical_topic(evidence.topic), *topics]))
-        if kind is not EvidenceKind.ASKED:
-            relevance_weight = (
-                scaled
-                if kind is not EvidenceKind.RESOLVED_ANSWER
-                else (self._weights.answer * evidence.weight * self._growth(at))
-            )
-            row = self._docs.add(analysis.terms, slot, relevance_weight, _KIND_CODE[kind])
-            self._people.add_row(slot, row, expert=scaled > 0)
-        if kind in ANSWER_KINDS:
+        if code != _ASKED_CODE:
+            row = self._docs.add(analysis.terms, slot, text_weight * grown, code)
+            self._people.add_row(slot, row, expert=kind_weight > 0)
+        if code in _ANSWER_CODE_SET:
             self._activity.add(slot, at, evidence.weight)
-            resolved = kind is EvidenceKind.RESOLVED_ANSWER
-            self._people.add_answer(slot, evidence.weight * self._growth(at), resolved)
+            self._people.add_answer(slot, grown, code == _RESOLVED_CODE)
         self._people.seen(slot, at)
-        self._ledger.record(slot, kind, topics, scaled)
+        self._ledger.record(slot, kind, topics, kind_weight * grown)
 
     def compact(self) -> None:
         """Merge buffered evidence into the main matrix now (otherwise done lazily)."""
@@ -164,11 +169,9 @@ class ExpertiseIndex:
         people = np.flatnonzero(eligible)
         if len(people) == 0 or limit <= 0:
             return []
-        analysis = self._analyzer.analyze(text)
-        relevance = self._relevance(analysis.terms, now, eligible)
-        relevance.topics = analysis.topics
+        relevance = self._relevance(self._analyzer.analyze(text), now, eligible)
         scores = self._scores(people, relevance.per_person, now)
-        order = np.lexsort((people, -scores))[:limit]
+        order = _best_first(scores, limit)
         best = max(float(relevance.per_person[people].max()), 0.0)
         return [self._ranked(int(people[i]), float(scores[i]), relevance, best) for i in order]
 
@@ -203,16 +206,18 @@ class ExpertiseIndex:
     def _growth(self, at_seconds: float) -> float:
         return growth(at_seconds, self._weights.half_life_days)
 
-    def _relevance(self, terms: list[str], now: datetime, eligible: np.ndarray) -> _Relevance:
+    def _relevance(self, query: Analysis, now: datetime, eligible: np.ndarray) -> _Relevance:
         """Per-person relevance from the most similar evidence documents of eligible people."""
-        empty = _Relevance(np.zeros(len(eligible)), np.zeros(0, dtype=np.int64), [])
-        known = [self._docs.vocabulary[t] for t in terms if t in self._docs.vocabulary]
+        vocabulary = self._docs.vocabulary
+        known = [vocabulary[t] for t in query.terms if t in vocabulary]
         if not known:
-            return empty
+            return _Relevance(np.zeros(len(eligible)), np.zeros(0, dtype=np.int64), query.topics)
         cols, counts = np.unique(np.array(known, dtype=np.int64), return_counts=True)
         df = self._docs.document_frequency(cols)
-        weights = query_weights(counts.astype(np.float64), idf(df, self._docs.n_live_rows))
-        rows, sims = self._docs.postings(cols, weights)
+        n_docs = self._docs.n_live_rows
+        weights = query_weights(counts.astype(np.float64), idf(df, n_docs))
+        common = df > self._params.common_term_share * n_docs
+        rows, sims = self._docs.similarities(cols, weights, common, self._params.top_documents)
         owners = self._docs.owner.view[rows]
         keep = owners >= 0
         keep[keep] = eligible[owners[keep]]
@@ -221,7 +226,7 @@ class ExpertiseIndex:
         contrib = sims**self._params.similarity_power * self._docs.weight.view[rows] * factor
         owners = self._docs.owner.view[rows]
         per_person = np.bincount(owners, weights=contrib, minlength=len(eligible))
-        return _Relevance(per_person[: len(eligible)], rows, [])
+        return _Relevance(per_person, rows, query.topics)
 
     def _scores(self, people: np.ndarray, relevance: np.ndarray, now: datetime) -> np.ndarray:
         now_s = seconds(now)
@@ -241,13 +246,32 @@ class ExpertiseIndex:
             if tally is not None and tally.knows > 0:
                 topics.append(topic)
                 reasons.extend(topic_reasons(tally, topic))
-        if not reasons:
-            similar = relevance.answers_among_top(self._docs.owner.view, self._docs.kind.view)
-            if answers := similar.get(slot, 0):
-                reasons.append(f"answered {answers} similar question" + "s" * (answers != 1))
+        if not reasons and (answers := self._similar_answers(relevance).get(slot, 0)):
+            reasons.append(f"answered {answers} similar question" + "s" * (answers != 1))
         return RankedExpert(
             self._people.person_id(slot), score, tuple(reasons), tuple(topics), share
         )
+
+    def _similar_answers(self, relevance: _Relevance) -> dict[int, int]:
+        """How many of the query's most similar documents are each person's answers."""
+        if relevance.similar_answers is None:
+            rows = relevance.top_rows
+            answers = rows[np.isin(self._docs.kind.view[rows], _ANSWER_CODES)]
+            slots, counts = np.unique(self._docs.owner.view[answers], return_counts=True)
+            relevance.similar_answers = dict(zip(slots.tolist(), counts.tolist(), strict=True))
+        return relevance.similar_answers
+
+
+def _best_first(scores: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the ``limit`` highest scores, best first (ties: lower index first)."""
+    if len(scores) > limit:
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        # the partition may cut a tie group; take all tied with the last kept score
+        threshold = scores[top].min()
+        top = np.flatnonzero(scores >= threshold)
+    else:
+        top = np.arange(len(scores))
+    return top[np.lexsort((top, -scores[top]))][:limit]
 
 
 def _document_text(evidence: Evidence) -> str:

@@ -53,11 +53,16 @@ class TopicLedger:
 
     def record(self, slot: int, kind: EvidenceKind, topics: list[str], scaled: float) -> None:
         """Count one fact; ``scaled`` is its signed, growth-scaled weight."""
-        person = self._people.setdefault(slot, PersonTally())
+        person = self._people.get(slot)
+        if person is None:
+            person = self._people[slot] = PersonTally()
         if kind is EvidenceKind.RESOLVED_ANSWER:
             person.resolved += 1
-        if kind in (EvidenceKind.ANSWER, EvidenceKind.RESOLVED_ANSWER):
             person.answers += 1
+        elif kind is EvidenceKind.ANSWER:
+            person.answers += 1
+        if not topics:
+            return
         counter = _COUNTERS[kind]
         for topic in topics:
             tally = person.topics.setdefault(topic, TopicTally())

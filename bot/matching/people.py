@@ -22,10 +22,10 @@ class PersonTable:
         self._slot_of: dict[str, int] = {}
         self._ids: list[str | None] = []
         self._rows: dict[int, array[int]] = {}
-        self._answered = Growable(np.float64)  # growth-scaled sums (see decay)
-        self._resolved = Growable(np.float64)
-        self._expert = Growable(np.bool_)
-        self._last_seen = Growable(np.float64, -np.inf)
+        self._answered = Growable("float64")  # growth-scaled sums (see decay)
+        self._resolved = Growable("float64")
+        self._expert = Growable("bool")
+        self._last_seen = Growable("float64", -np.inf)
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -59,20 +59,24 @@ class PersonTable:
         return person_id
 
     def add_row(self, slot: int, row: int, *, expert: bool) -> None:
-        self._rows.setdefault(slot, array("i")).append(row)
+        rows = self._rows.get(slot)
+        if rows is None:
+            rows = self._rows[slot] = array("i")
+        rows.append(row)
         if expert:
-            self._expert.view[slot] = True
+            self._expert[slot] = True
 
     def add_answer(self, slot: int, scaled: float, resolved: bool) -> None:
-        self._answered.view[slot] += scaled
+        self._answered[slot] += scaled
         if resolved:
-            self._resolved.view[slot] += scaled
+            self._resolved[slot] += scaled
 
     def seen(self, slot: int, at_seconds: float) -> None:
-        self._last_seen.view[slot] = max(self._last_seen.view[slot], at_seconds)
+        if at_seconds > self._last_seen[slot]:
+            self._last_seen[slot] = at_seconds
 
     def last_seen(self, slot: int) -> float | None:
-        value = float(self._last_seen.view[slot])
+        value = float(self._last_seen[slot])
         return None if value == -np.inf else value
 
     def answer_sums(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,8 +89,8 @@ class PersonTable:
         if slot is not None:
             self._ids[slot] = None
             for column in (self._answered, self._resolved, self._expert):
-                column.view[slot] = 0
-            self._last_seen.view[slot] = -np.inf
+                column[slot] = 0
+            self._last_seen[slot] = -np.inf
         return slot
 
     def take_rows(self, slot: int) -> np.ndarray:
@@ -95,7 +99,7 @@ class PersonTable:
 
     def eligible(self, exclude: Collection[str], candidates: Collection[str] | None) -> np.ndarray:
         """Mask over slots: people with expertise, within ``candidates``, not in ``exclude``."""
-        mask = self._expert.view.copy()
+        mask = self._expert.view.astype(bool)
         if candidates is not None:
             allowed = np.zeros(len(mask), dtype=bool)
             slots = [s for p in candidates if (s := self._slot_of.get(p)) is not None]

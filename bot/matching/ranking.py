@@ -6,15 +6,23 @@ answering lately, then on who has answered *similar* questions, then on how
 often their answers resolve things. A product of the three lets each veto
 the others softly:
 
-    score = (relevance / best relevance + floor)
-          * (recent answers + floor)
+    score = (relevance / best relevance + relevance_floor)
+          * (recent answers + activity_floor)
           * ((resolved + 1) / (answered + 3)) ** track_record_weight
+
+"Recent answers" fade with a short half-life (a week); resolved and answered
+counts fade with the evidence half-life. The relevance floor is small, so
+someone with any matching evidence (even only a declared skill) comes before
+a busy colleague with none.
 
 Relevance sums, over the most similar pieces of evidence (top documents by
 cosine similarity with idf-squared query weights), similarity**power times the
 evidence's kind weight and age decay. Squaring makes a few close matches
 count more than many loose ones; the cut to the top documents keeps very
-prolific people from winning on volume alone.
+prolific people from winning on volume alone. Query words found in more than
+``common_term_share`` of all documents only add to documents found through
+the rarer words (see ``DocumentMatrix.similarities``): they weigh little and
+would otherwise touch nearly every row.
 """
 
 from __future__ import annotations
@@ -28,14 +36,15 @@ import numpy as np
 class RankingParams:
     """Ranking knobs; the defaults are the same for every organisation."""
 
-    top_documents: int = 100
+    top_documents: int = 150
     similarity_power: float = 2.0
     relevance_floor: float = 0.005
     activity_half_life_days: float = 7.0
-    activity_floor: float = 0.3
+    activity_floor: float = 0.1
     resolved_prior: float = 1.0
     answered_prior: float = 3.0
     track_record_weight: float = 1.0
+    common_term_share: float = 0.05
 
     def __post_init__(self) -> None:
         if self.top_documents < 1 or self.activity_half_life_days <= 0:
@@ -53,11 +62,18 @@ def query_weights(term_counts: np.ndarray, idf_values: np.ndarray) -> np.ndarray
 
 
 def top_documents(rows: np.ndarray, sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` most similar documents (unordered)."""
-    if len(rows) > k:
-        keep = np.argpartition(-sims, k - 1)[:k]
-        return rows[keep], sims[keep]
-    return rows, sims
+    """The ``k`` most similar documents, plus any tied with the ``k``-th.
+
+    Similarities are rounded (1e-9) first, and ties are all kept, so the
+    choice does not depend on the order in which documents were added nor on
+    float rounding in the sums: incremental updates rank like a rebuild.
+    """
+    sims = np.round(sims, 9)
+    if len(rows) <= k:
+        return rows, sims
+    kth = np.partition(sims, len(sims) - k)[len(sims) - k]
+    keep = sims >= kth
+    return rows[keep], sims[keep]
 
 
 def combine(

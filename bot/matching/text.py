@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import NamedTuple
 
 from bot.matching.markup import plain_text
@@ -25,32 +26,22 @@ _NUMBER = re.compile(r"[\d.,/:+#&-]+")
 _VERSIONED = re.compile(r"([a-z][a-z+#]*?)\d[\d.]*")
 _MAX_WORD = 40
 _MAX_CHARS = 100_000
+_MAX_CACHED = 500_000  # distinct tokens remembered; the cache restarts when full
 
-BUILTIN_TECH_TERMS = frozenset(
-    [
-        "c++",
-        "c#",
-        "f#",
-        ".net",
-        "asp.net",
-        "node.js",
-        "vue.js",
-        "react.js",
-        "next.js",
-        "ci/cd",
-        "tcp/ip",
-        "i/o",
-        "a/b",
-        "ui/ux",
-        "pl/sql",
-        "r&d",
-        "q&a",
-        "at&t",
-        "b2b",
-        "b2c",
-        "p&l",
-    ]
-)
+_TECH_TERMS = """
+c++ c# f# .net asp.net node.js vue.js react.js next.js ci/cd tcp/ip i/o a/b ui/ux pl/sql
+r&d q&a at&t b2b b2c p&l
+"""
+BUILTIN_TECH_TERMS = frozenset(_TECH_TERMS.split())
+
+
+class _Token(NamedTuple):
+    """What one whitespace-separated token of lowercased text contributes."""
+
+    forms: tuple[str, ...]  # normalised words, stop words kept (for phrase matching)
+    units: tuple[str, ...]  # index terms when no multi-word phrase is involved
+    topics: tuple[str, ...]  # single-word topics it names
+    starts_phrase: bool  # one of its forms can begin a multi-word phrase
 
 
 class Analysis(NamedTuple):
@@ -76,8 +67,8 @@ class Analyzer:
 
     ``synonyms`` maps an alias to its canonical topic ("k8s" -> "kubernetes");
     ``topics`` lists canonical topic names (they may span several words).
-    Results are cached per distinct word, so analysing a message costs a few
-    dictionary look-ups per word.
+    Results are cached per distinct whitespace token, so analysing a message
+    costs a few dictionary look-ups per word.
     """
 
     def __init__(self, synonyms: Mapping[str, str] | None = None, topics: Iterable[str] = ()):
@@ -88,18 +79,31 @@ class Analyzer:
             w for phrase in (*names, *synonyms) for w in phrase.split() if not w.isalpha()
         )
         self._names: frozenset[str] = frozenset()  # no version expansion inside the catalog
-        self._word_cache: dict[str, tuple[str, ...]] = {}
         self._phrases: dict[tuple[str, ...], str] = {}
         for phrase, topic in [*((n, n) for n in names), *synonyms.items()]:
-            key = tuple(self._normalise(phrase))
+            key = tuple(self._catalog_words(phrase))
             if key:
                 self._phrases.setdefault(key, topic)
-        self._word_cache.clear()
         self._names = frozenset(names)
         self._starts = frozenset(k[0] for k in self._phrases if len(k) > 1)
         self._single = {k[0]: topic for k, topic in self._phrases.items() if len(k) == 1}
+        self._follow: dict[str, set[str]] = {}
+        for key in self._phrases:
+            if len(key) > 1:
+                self._follow.setdefault(key[0], set()).add(key[1])
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
-        self._topic_terms = {t: self._content(self._normalise(t)) for t in names}
+        self._topic_terms = {
+            t: tuple(w for w in self._catalog_words(t) if w not in STOP_WORDS) for t in names
+        }
+        self._tokens: dict[str, _Token] = {}
+        self._units: dict[str, tuple[str, ...]] = {}  # token -> units, for the fast path
+        self._phrase_tokens: set[str] = set()
+        self._topic_tokens: set[str] = set()
+
+    @property
+    def topic_names(self) -> frozenset[str]:
+        """Canonical names of every catalog topic."""
+        return self._names
 
     def terms(self, text: str) -> list[str]:
         """Index terms of ``text``: stemmed content words, synonyms made canonical."""
@@ -111,56 +115,89 @@ class Analyzer:
 
     def analyze(self, text: str) -> Analysis:
         """Terms and topics of ``text`` in one pass (what indexing needs)."""
-        words = self._normalise(text)
-        if self._starts.isdisjoint(words) and self._single.keys().isdisjoint(words):
-            return Analysis([w for w in words if w not in STOP_WORDS], [])
-        terms: list[str] = []
-        topics: dict[str, None] = {}
-        i, n = 0, len(words)
-        while i < n:
-            size, topic = self._topic_at(words, i)
-            if topic is not None:
-                terms.extend(self._topic_terms[topic])
-                topics.setdefault(topic)
-            elif words[i] not in STOP_WORDS:
-                terms.append(words[i])
-            i += size
-        return Analysis(terms, list(topics))
-
-    def _topic_at(self, words: list[str], i: int) -> tuple[int, str | None]:
-        """The longest catalog phrase starting at ``words[i]``: (words used, topic or None)."""
-        if words[i] in self._starts:
-            for size in range(min(self._max_phrase, len(words) - i), 1, -1):
-                topic = self._phrases.get(tuple(words[i : i + size]))
-                if topic is not None:
-                    return size, topic
-        return 1, self._single.get(words[i])
+        raw = plain_text(text[:_MAX_CHARS]).lower().replace("’", "'").split()
+        units = self._units
+        terms = [u for t in raw for u in (units[t] if t in units else self._token(t).units)]
+        if not self._phrase_tokens.isdisjoint(raw) and self._may_hold_phrase(raw):
+            return self._analyze_phrases([f for t in raw for f in self._tokens[t].forms])
+        if self._topic_tokens.isdisjoint(raw):
+            return Analysis(terms, [])
+        topics = (topic for t in raw for topic in self._tokens[t].topics)
+        return Analysis(terms, list(dict.fromkeys(topics)))
 
     def canonical_topic(self, name: str) -> str:
         """The catalog name of a topic or alias; unknown names are kept (lowercased)."""
         found = self.topics(name)
         return found[0] if len(found) == 1 else " ".join(name.lower().split())
 
-    @property
-    def topic_names(self) -> frozenset[str]:
-        """Canonical names of every catalog topic."""
-        return self._names
+    def _analyze_phrases(self, words: list[str]) -> Analysis:
+        """Slow path: match multi-word catalog phrases (longest first), then single words."""
+        terms: list[str] = []
+        topics: dict[str, None] = {}
+        starts, single, topic_terms = self._starts, self._single, self._topic_terms
+        i, n = 0, len(words)
+        while i < n:
+            word = words[i]
+            size, topic = self._phrase_at(words, i) if word in starts else (1, None)
+            topic = topic or single.get(word)
+            if topic is not None:
+                terms.extend(topic_terms[topic])
+                topics.setdefault(topic)
+            elif word not in STOP_WORDS:
+                terms.append(word)
+            i += size
+        return Analysis(terms, list(topics))
 
-    def _normalise(self, text: str) -> list[str]:
-        """Lowercase words with technical terms kept whole and plain words stemmed."""
-        text = plain_text(text[:_MAX_CHARS]).lower().replace("’", "'")
-        cache = self._word_cache
-        return [
-            form
-            for raw in _WORD.findall(text)
-            for form in (cache.get(raw) or self._cached_forms(raw))
-        ]
+    def _may_hold_phrase(self, raw: list[str]) -> bool:
+        """Cheap pre-check: a phrase's first word right before one of its second words."""
+        tokens, follow = self._tokens, self._follow
+        for i, token in enumerate(raw):
+            if token not in self._phrase_tokens:
+                continue
+            words = list(tokens[token].forms)
+            words.extend(next((tokens[t].forms[:1] for t in raw[i + 1 :] if tokens[t].forms), ()))
+            if any(b in follow.get(a, ()) for a, b in pairwise(words)):
+                return True
+        return False
 
-    def _cached_forms(self, raw: str) -> tuple[str, ...]:
-        forms = self._forms(raw)
-        if len(self._word_cache) < 500_000:
-            self._word_cache[raw] = forms
-        return forms
+    def _phrase_at(self, words: list[str], i: int) -> tuple[int, str | None]:
+        """The longest multi-word catalog phrase at ``words[i]``: (words used, topic or None)."""
+        for size in range(min(self._max_phrase, len(words) - i), 1, -1):
+            topic = self._phrases.get(tuple(words[i : i + size]))
+            if topic is not None:
+                return size, topic
+        return 1, None
+
+    def _token(self, raw: str) -> _Token:
+        """Analyse one whitespace token and remember it (the caller relies on that)."""
+        forms = tuple(f for word in _WORD.findall(raw) for f in self._forms(word))
+        units: list[str] = []
+        topics: list[str] = []
+        for form in forms:
+            topic = self._single.get(form)
+            if topic is not None:
+                units.extend(self._topic_terms[topic])
+                topics.append(topic)
+            elif form not in STOP_WORDS:
+                units.append(form)
+        token = _Token(forms, tuple(units), tuple(topics), not self._starts.isdisjoint(forms))
+        if len(self._tokens) >= _MAX_CACHED:
+            self._tokens.clear()
+            self._units.clear()
+            self._phrase_tokens.clear()
+            self._topic_tokens.clear()
+        self._tokens[raw] = token
+        self._units[raw] = token.units
+        if token.starts_phrase:
+            self._phrase_tokens.add(raw)
+        if topics:
+            self._topic_tokens.add(raw)
+        return token
+
+    def _catalog_words(self, phrase: str) -> list[str]:
+        """Normalised words of a catalog name or alias (no caching: runs once per entry)."""
+        text = phrase.lower()
+        return [f for word in _WORD.findall(text) for f in self._forms(word)]
 
     def _forms(self, raw: str) -> tuple[str, ...]:
         """Index forms of one raw word: stemmed if plain, whole if technical.
@@ -180,6 +217,3 @@ class Analyzer:
             if base and base.group(1) in self._names:
                 forms.append(base.group(1))
         return tuple(forms)
-
-    def _content(self, words: list[str]) -> list[str]:
-        return [w for w in words if w not in STOP_WORDS]
