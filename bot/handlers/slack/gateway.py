@@ -1,10 +1,5 @@
-"""The ChatGateway port over Slack's Web API, sending each idempotency key once.
-
-Before a message goes out its key is claimed in the deliveries table (a
-unique key, committed first); a second send with the same key, from a retried
-event, a repeated routing pass or another replica, finds the claim and sends
-nothing. If the send fails the claim is released so a later retry can send it.
-"""
+"""The ChatGateway port over Slack's Web API, sending each idempotency key once
+(see bot.handlers.deliveries)."""
 
 from __future__ import annotations
 
@@ -14,8 +9,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.model import Delivery, Platform
+from bot.domain.model import Platform
 from bot.domain.ports import Clock, UnitOfWork
+from bot.handlers.deliveries import Once
 from bot.handlers.gateway import Sent, View
 from bot.handlers.slack.client import WorkspaceClients
 from bot.rendering.blockkit import render
@@ -33,8 +29,7 @@ class SlackGateway:
         self, clients: WorkspaceClients, uow: Callable[[], UnitOfWork], clock: Clock
     ) -> None:
         self._clients = clients
-        self._uow = uow
-        self._clock = clock
+        self._sent_once = Once(self.platform, uow, clock)
 
     async def send_direct(
         self, workspace_id: str, user_ids: Sequence[str], view: View, *, key: str
@@ -82,41 +77,10 @@ class SlackGateway:
         return members
 
     async def _once(self, key: str, workspace_id: str, send: Send) -> Sent:
-        claimed, earlier = await self._claim(key)
-        if not claimed:
-            log.info("not sending %s again", key)
-            return earlier
-        try:
-            sent = await send(await self._clients.for_team(workspace_id))
-        except BaseException:
-            await self._release(key)
-            raise
-        await self._record(key, sent)
-        return sent
+        async def attempt() -> Sent:
+            return await send(await self._clients.for_team(workspace_id))
 
-    async def _claim(self, key: str) -> tuple[bool, Sent]:
-        async with self._uow() as uow:
-            delivery = Delivery(key=key, platform=self.platform, sent_at=self._clock.now())
-            if await uow.deliveries.claim(delivery):
-                await uow.commit()
-                return True, Sent("", "")
-            earlier = await uow.deliveries.get(key)
-            # Channel and message are empty while the first send is still in flight.
-            channel = (earlier.channel if earlier else None) or ""
-            message_id = (earlier.message_id if earlier else None) or ""
-        return False, Sent(channel, message_id)
-
-    async def _release(self, key: str) -> None:
-        async with self._uow() as uow:
-            await uow.deliveries.release(key)
-            await uow.commit()
-
-    async def _record(self, key: str, sent: Sent) -> None:
-        async with self._uow() as uow:
-            delivery = await uow.deliveries.get(key)
-            if delivery is not None:
-                delivery.channel, delivery.message_id = sent.channel, sent.message_id
-                await uow.commit()
+        return await self._sent_once(key, attempt)
 
 
 async def _open(client: AsyncWebClient, user_ids: Sequence[str]) -> str:

@@ -35,9 +35,9 @@ from botbuilder.schema import ConversationReference as Reference
 from botframework.connector.aio import ConnectorClient
 
 from bot.domain.ports import Clock
+from bot.handlers.deliveries import Once
 from bot.handlers.gateway import Sent, View
 from bot.handlers.teams import roster
-from bot.handlers.teams.once import Once
 from bot.handlers.teams.references import PERSONAL, ReferenceStore, Stored
 from bot.handlers.teams.translate import TEAMS, THREAD_MARK, is_bot_account
 from bot.rendering import adaptive_cards

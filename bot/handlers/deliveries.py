@@ -15,7 +15,7 @@ from bot.domain.model import Delivery
 from bot.domain.ports import Clock, UnitOfWork
 from bot.handlers.gateway import Sent
 
-log = logging.getLogger("learnlink.teams.once")
+log = logging.getLogger("learnlink.deliveries")
 
 
 class Once:
