@@ -37,8 +37,10 @@ class Edges:
 
     def among(self, people: np.ndarray) -> Edges:
         """Only the edges with both ends in `people`."""
-        keep = np.isin(self.left, people) & np.isin(self.right, people)
-        return Edges(self.left[keep], self.right[keep], self.weight[keep])
+        return self.keep(np.isin(self.left, people) & np.isin(self.right, people))
+
+    def keep(self, mask: np.ndarray) -> Edges:
+        return Edges(self.left[mask], self.right[mask], self.weight[mask])
 
 
 def candidate_edges(scorer: PairScorer, top_k: int, people: np.ndarray | None = None) -> Edges:

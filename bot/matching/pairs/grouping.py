@@ -11,7 +11,7 @@ one extra each as leftovers.
 from __future__ import annotations
 
 import heapq
-from itertools import product
+from itertools import combinations
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +21,7 @@ from bot.matching.pairs.placement import Groups
 from bot.matching.pairs.scoring import PairScorer
 
 CHOICES_PER_PERSON = 16
+MIN_CLUSTER = 2  # every cluster starts as a pair (or the one trio)
 VERY_LOW = -1e12  # stands in for -inf inside sums, where -inf * 0 would give nan
 
 
@@ -42,103 +43,114 @@ def merge_pairs(scorer: PairScorer, pairs: Groups, edges: Edges, size: int) -> G
 
 
 class _Merger:
-    """State of the agglomeration: clusters, who touches whom, and a heap of merges."""
+    """Clusters as rows of a padded member matrix, and a heap of possible merges.
+
+    Clusters are neighbours when a candidate edge joins two of their members;
+    a merge gain is the sum of scores across the two clusters, so merging
+    never breaks do-not-pair (a forbidden pair makes the gain -inf).
+    """
 
     def __init__(self, scorer: PairScorer, pairs: Groups, edges: Edges, size: int) -> None:
         self.scorer = scorer
         self.size = size
-        self.members: dict[int, list[int]] = {c: list(g) for c, g in enumerate(pairs)}
-        self.version = dict.fromkeys(self.members, 0)
-        self.neighbours = neighbour_sets(scorer.size, pairs, edges)
+        self.members = np.full((len(pairs), size), -1, dtype=np.int64)
+        for c, group in enumerate(pairs):
+            self.members[c, : len(group)] = group
+        self.count = np.array([len(g) for g in pairs], dtype=np.int64)
+        self.alive = np.ones(len(pairs), dtype=bool)
+        self.version = np.zeros(len(pairs), dtype=np.int64)
+        self.owner = np.full(scorer.size, -1, dtype=np.int64)
+        for c, group in enumerate(pairs):
+            self.owner[group] = c
+        self.adjacency = person_graph(scorer.size, edges)
         self.heap: list[tuple[float, int, int, int, int]] = []
-        self._push_all(
-            [(u, v) for u in sorted(self.neighbours) for v in sorted(self.neighbours[u]) if u < v]
-        )
+        first, second = touching_clusters(self.owner, edges)
+        self._push(first, second)
 
     def run(self) -> None:
         while self.heap:
             _, u, v, version_u, version_v = heapq.heappop(self.heap)
-            if self._still_valid(u, v, version_u, version_v):
+            if self.version[u] == version_u and self.version[v] == version_v:
                 self._merge(u, v)
 
     def clusters(self) -> Groups:
-        return [self.members[c] for c in sorted(self.members)]
-
-    def _still_valid(self, u: int, v: int, version_u: int, version_v: int) -> bool:
-        return (
-            u in self.members
-            and v in self.members
-            and self.version[u] == version_u
-            and self.version[v] == version_v
-        )
+        return [self.members[c, : self.count[c]].tolist() for c in np.flatnonzero(self.alive)]
 
     def _merge(self, u: int, v: int) -> None:
-        self.members[u] += self.members.pop(v)
+        """v joins u; u's new neighbours are offered again if u can still grow."""
+        joined = self.count[u] + self.count[v]
+        self.members[u, self.count[u] : joined] = self.members[v, : self.count[v]]
+        self.owner[self.members[v, : self.count[v]]] = u
+        self.count[u], self.count[v] = joined, 0
+        self.alive[v] = False
         self.version[u] += 1
-        touching = (self.neighbours.pop(v, set()) | self.neighbours.get(u, set())) - {u, v}
-        for w in touching:
-            self.neighbours[w].discard(v)
-            self.neighbours[w].add(u)
-        self.neighbours[u] = touching
-        self._push_all([(min(u, w), max(u, w)) for w in sorted(touching)])
+        self.version[v] += 1
+        if joined + MIN_CLUSTER <= self.size:
+            people = self.members[u, :joined]
+            around = np.unique(self.owner[self.adjacency[people].indices])
+            around = around[(around != u) & (around >= 0)]
+            self._push(np.full(len(around), u), around)
 
-    def _push_all(self, candidates: list[tuple[int, int]]) -> None:
-        fitting = [
-            (u, v)
-            for u, v in candidates
-            if len(self.members[u]) + len(self.members[v]) <= self.size
-        ]
-        gains = cross_gains(self.scorer, [(self.members[u], self.members[v]) for u, v in fitting])
-        for (u, v), gain in zip(fitting, gains.tolist(), strict=True):
+    def _push(self, first: np.ndarray, second: np.ndarray) -> None:
+        """Offer every fitting merge (first[k], second[k]) with a finite gain."""
+        fits = self.alive[first] & self.alive[second]
+        fits &= self.count[first] + self.count[second] <= self.size
+        first, second = first[fits], second[fits]
+        gains = cross_gains(self.scorer, self.members[first], self.members[second])
+        for u, v, gain in zip(first.tolist(), second.tolist(), gains.tolist(), strict=True):
             if np.isfinite(gain):
-                entry = (-gain, u, v, self.version[u], self.version[v])
+                low, high = min(u, v), max(u, v)
+                entry = (-gain, low, high, int(self.version[low]), int(self.version[high]))
                 heapq.heappush(self.heap, entry)
 
 
-def neighbour_sets(n: int, pairs: Groups, edges: Edges) -> dict[int, set[int]]:
-    """Clusters joined by at least one candidate edge between their members."""
-    owner = np.full(n, -1, dtype=np.int64)
-    for c, group in enumerate(pairs):
-        owner[group] = c
+def person_graph(n: int, edges: Edges) -> sp.csr_matrix:
+    """The candidate edges as a symmetric person x person adjacency matrix."""
+    ones = np.ones(2 * len(edges), dtype=np.int8)
+    rows = np.concatenate([edges.left, edges.right])
+    cols = np.concatenate([edges.right, edges.left])
+    return sp.csr_matrix((ones, (rows, cols)), shape=(n, n))
+
+
+def touching_clusters(owner: np.ndarray, edges: Edges) -> tuple[np.ndarray, np.ndarray]:
+    """Each unordered pair of clusters joined by a candidate edge, once, sorted."""
     a, b = owner[edges.left], owner[edges.right]
     keep = (a >= 0) & (b >= 0) & (a != b)
-    found: dict[int, set[int]] = {}
-    for u, v in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
-        found.setdefault(u, set()).add(v)
-        found.setdefault(v, set()).add(u)
-    return found
+    low, high = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    span = int(owner.max()) + 1
+    keys = np.unique(low * span + high)
+    return keys // span, keys % span
 
 
-def cross_gains(
-    scorer: PairScorer, pairs_of_groups: list[tuple[list[int], list[int]]]
-) -> np.ndarray:
-    """For each (A, B): the sum of scores of every a in A with every b in B."""
-    left: list[int] = []
-    right: list[int] = []
-    owner: list[int] = []
-    for k, (first, second) in enumerate(pairs_of_groups):
-        for a, b in product(first, second):
-            left.append(a)
-            right.append(b)
-            owner.append(k)
-    scores = scorer.pairs(np.array(left, dtype=np.int64), np.array(right, dtype=np.int64))
-    return np.bincount(
-        np.array(owner, dtype=np.int64), weights=scores, minlength=len(pairs_of_groups)
-    )
+def cross_gains(scorer: PairScorer, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Row k: the sum of scores of every member of first[k] with every member of second[k].
+
+    Both are padded member matrices (-1 for no member).
+    """
+    left = np.broadcast_to(first[:, :, None], (len(first), first.shape[1], second.shape[1]))
+    right = np.broadcast_to(second[:, None, :], left.shape)
+    real = (left >= 0) & (right >= 0)
+    scores = np.zeros(left.shape)
+    scores[real] = scorer.pairs(left[real], right[real])
+    return scores.sum(axis=(1, 2))
 
 
-def internal_score(scorer: PairScorer, group: list[int]) -> float:
-    """The sum of scores over every pair inside a group."""
-    rows = np.array(group, dtype=np.int64)
-    a, b = np.triu_indices(len(rows), k=1)
-    return float(scorer.pairs(rows[a], rows[b]).sum())
+def group_scores(scorer: PairScorer, groups: Groups) -> np.ndarray:
+    """Each group's score: the sum over every pair of its members."""
+    inside = [(a, b, k) for k, g in enumerate(groups) for a, b in combinations(g, 2)]
+    if not inside:
+        return np.zeros(len(groups))
+    left, right, owner = (np.array(column, dtype=np.int64) for column in zip(*inside, strict=True))
+    return np.bincount(owner, weights=scorer.pairs(left, right), minlength=len(groups))
 
 
 def keep_best(scorer: PairScorer, clusters: Groups, size: int) -> tuple[Groups, np.ndarray]:
     """The `n // size` fullest, best-scoring clusters; everyone else becomes a single."""
     total = sum(len(c) for c in clusters)
     count = max(1, total // size)
-    ranked = sorted(clusters, key=lambda c: (-len(c), -internal_score(scorer, c), min(c)))
+    inside = group_scores(scorer, clusters).tolist()
+    order = sorted(range(len(clusters)), key=lambda c: (-len(clusters[c]), -inside[c], c))
+    ranked = [clusters[c] for c in order]
     singles = sorted(x for c in ranked[count:] for x in c)
     return [list(c) for c in ranked[:count]], np.array(singles, dtype=np.int64)
 
@@ -156,14 +168,19 @@ def fill_groups(scorer: PairScorer, groups: Groups, singles: np.ndarray, size: i
 def assign_while_possible(
     scorer: PairScorer, groups: Groups, pending: np.ndarray, cap: int
 ) -> np.ndarray:
-    """Greedy rounds of best (single, group) choices until nobody more can join."""
+    """Greedy rounds of best (single, group) choices until nobody more can join.
+
+    At most one newcomer per group per round: gains are measured against the
+    members already there, so two newcomers who must not meet (or who simply
+    do not fit together) can never arrive in the same round unseen.
+    """
     while len(pending):
         room = np.array([cap - len(g) for g in groups])
         if not (room > 0).any():
             break
         gains = gains_to_groups(scorer, pending, groups)
         gains[:, room <= 0] = -np.inf
-        chosen = greedy_choices(gains, room)
+        chosen = greedy_choices(gains, np.minimum(room, 1))
         if not chosen:
             break
         for position, group in chosen.items():

@@ -79,6 +79,19 @@ class PairScorer:
         scores[blocked | (left == right)] = FORBIDDEN
         return scores
 
+    def repeated(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Whether each pair carries a repeat penalty (met recently, or ever in some modes).
+
+        `left` and `right` are matched element-wise, or `left` is one row
+        broadcast against every `right`.
+        """
+        if len(left) == 0 or len(right) == 0:
+            return np.zeros(0, dtype=bool)
+        if len(left) == 1 and len(right) != 1:
+            row = self.constraints.penalty[int(left[0])].toarray().ravel()
+            return np.asarray(row[right] > 0)
+        return np.asarray(self.constraints.penalty[left, right]).ravel() > 0
+
     def tie_breaker(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """A tiny symmetric pseudo-random value per pair, below any real score difference.
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from itertools import combinations
 
 import numpy as np
 
 from bot.matching.pairs.candidates import candidate_edges
 from bot.matching.pairs.constraints import Round, build_constraints
 from bot.matching.pairs.explain import describe
-from bot.matching.pairs.grouping import build_groups
+from bot.matching.pairs.grouping import build_groups, group_scores
 from bot.matching.pairs.matching import match_pairs
 from bot.matching.pairs.model import PairingOptions, PairingResult, Participant
 from bot.matching.pairs.placement import Groups, place_everyone
@@ -85,9 +84,13 @@ def build_scorer(
 
 
 def solve(scorer: PairScorer, options: PairingOptions) -> tuple[Groups, list[int]]:
-    """Groups as row numbers: the pair matching, everyone placed, then grown to size."""
+    """Groups as row numbers: the pair matching, everyone placed, then grown to size.
+
+    The matching never uses a repeat; `place_everyone` allows one only when
+    nothing else places somebody.
+    """
     edges = candidate_edges(scorer, options.top_k)
-    pairs = match_pairs(edges, options.exact_limit)
+    pairs = match_pairs(edges.keep(~scorer.repeated(edges.left, edges.right)), options.exact_limit)
     groups, unplaced = place_everyone(
         scorer, pairs, top_k=options.top_k, exact_limit=options.exact_limit
     )
@@ -95,15 +98,6 @@ def solve(scorer: PairScorer, options: PairingOptions) -> tuple[Groups, list[int
         groups, stuck = build_groups(scorer, groups, edges, options.group_size)
         unplaced += stuck
     return sorted(sorted(g) for g in groups), sorted(unplaced)
-
-
-def group_scores(scorer: PairScorer, groups: Groups) -> np.ndarray:
-    """Each group's score: the sum over every pair of its members."""
-    inside = [(a, b, k) for k, g in enumerate(groups) for a, b in combinations(g, 2)]
-    if not inside:
-        return np.zeros(len(groups))
-    left, right, owner = (np.array(column, dtype=np.int64) for column in zip(*inside, strict=True))
-    return np.bincount(owner, weights=scorer.pairs(left, right), minlength=len(groups))
 
 
 def explain(
