@@ -170,6 +170,46 @@ def people_export(ctx: click.Context, output: TextIO) -> None:
     writer.writerows(rows)
 
 
+@main.group()
+def pair() -> None:
+    """Pairing programmes from the command line."""
+
+
+@pair.command("run")
+@click.argument("name")
+@click.option("--dry-run", is_flag=True, help="Show who would be paired; store and send nothing.")
+@click.pass_context
+def pair_run(ctx: click.Context, name: str, dry_run: bool) -> None:
+    """Run a round of the programme NAME now (or preview it with --dry-run)."""
+    from bot.handlers.rounds import RoundOutcome, preview_round, run_round
+    from bot.web import create_web_app
+
+    settings = settings_from(ctx)
+
+    async def go(services: Any) -> RoundOutcome | None:
+        create_web_app(services)  # connects the platforms' gateways (channel members, DMs)
+        async with services.uow() as uow:
+            found = [p for p in await uow.programs.list() if p.name == name]
+        if not found or found[0].state == "stopped":
+            return None
+        if dry_run:
+            return await preview_round(services.context, found[0].id)
+        return await run_round(services.context, found[0].id)
+
+    outcome = run(_with_services(settings, go))
+    if outcome is None:
+        fail(f"no programme called {name!r} (see /learnlink pairing list)", code=2)
+    if not outcome.created and not dry_run:
+        click.echo(f"{name}: the round for {outcome.period} was already made; nothing sent")
+        return
+    verb = "would pair" if dry_run else "paired"
+    click.echo(f"{name}: {verb} {len(outcome.groups)} groups")
+    for group in outcome.groups:
+        click.echo("  " + " + ".join(group))
+    if outcome.unplaced:
+        click.echo("  not placed (do-not-pair): " + ", ".join(outcome.unplaced))
+
+
 @main.command()
 @click.pass_context
 def doctor(ctx: click.Context) -> None:

@@ -151,7 +151,6 @@ class PairingSettings(BaseModel):
     checkin_at: float = Field(0.5, gt=0, lt=1)
     ghost_limit: int = Field(3, ge=1)
     grace_hours: float = Field(12, ge=0)
-    suggest_after_resolved: bool = False
 
 
 class SchedulerSettings(BaseModel):

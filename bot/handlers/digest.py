@@ -10,10 +10,15 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
 
 from bot.domain.model import Person, Question, QuestionStatus, TopicKind
 from bot.domain.ports import UnitOfWork
 from bot.handlers.context import Context
+from bot.handlers.routing import working_hours
+from bot.matching.policy import QuietHours
 from bot.rendering.views import Notice
 
 log = logging.getLogger("learnlink.digest")
@@ -27,25 +32,50 @@ OPEN = {
 
 
 async def send_weekly_digest(ctx: Context) -> int:
-    """DM each expert with open questions in their topics; returns messages sent."""
+    """DM each expert with open questions in their topics; returns messages sent.
+
+    Runs every hour: from the digest's scheduled time on, each person gets
+    this week's digest once, at the first run that falls in their own working
+    hours and outside quiet hours (so Sydney does not get it at 20:00).
+    """
     now = ctx.clock.now()
-    period = this_week(now)
+    fire = digest_time(ctx, now)
+    period = this_week(fire)
     async with ctx.uow() as uow:
-        open_questions = [q for q in await uow.questions.since(now - WEEK) if q.status in OPEN]
+        open_questions = [q for q in await uow.questions.since(fire - WEEK) if q.status in OPEN]
         experts = await _experts_by_topic(uow)
-        people = {p.id: p for p in await uow.people.list()}
+        people = {p.id: p for p in await uow.people.list() if _good_time(ctx, p, now)}
         addresses = await _addresses(uow)
     sent = 0
     for person_id, questions in _digest_for(open_questions, experts).items():
         person = people.get(person_id)
-        if person and person.is_available(now, allow_guests=ctx.settings.organisation.allow_guests):
+        if person is not None:
             sent += await _send(
                 ctx, addresses, person, expert_digest(questions), f"digest:{period}"
             )
     gaps = knowledge_gaps(open_questions)
-    for admin in (p for p in people.values() if p.is_admin and not p.deactivated):
+    for admin in (p for p in people.values() if p.is_admin):
         sent += await _send(ctx, addresses, admin, gap_digest(gaps), f"gaps:{period}")
     return sent
+
+
+def digest_time(ctx: Context, now: datetime) -> datetime:
+    """The latest scheduled digest time (scheduler.digest_cron) at or before `now`."""
+    zone = ZoneInfo(ctx.settings.scheduler.timezone)
+    fire: datetime = croniter(ctx.settings.scheduler.digest_cron, now.astimezone(zone)).get_prev(
+        datetime
+    )
+    return fire.astimezone(now.tzinfo)
+
+
+def _good_time(ctx: Context, person: Person, now: datetime) -> bool:
+    """Available, in their working hours, and not in quiet hours, in their own timezone."""
+    settings = ctx.settings
+    if not person.is_available(now, allow_guests=settings.organisation.allow_guests):
+        return False
+    hours = working_hours(person, settings)
+    quiet = QuietHours.parse(settings.quiet_hours.start, settings.quiet_hours.end)
+    return hours.contains(now) and not quiet.contains(now, hours.timezone)
 
 
 async def _experts_by_topic(uow: UnitOfWork) -> dict[str, set[int]]:

@@ -20,7 +20,7 @@ from bot.domain.model import Person, Question, QuestionStatus, Referral, Referra
 from bot.domain.ports import UnitOfWork
 from bot.handlers.context import Context
 from bot.matching.expertise import RankedExpert
-from bot.matching.policy import Candidate, Limits, Load, WorkingHours, plan
+from bot.matching.policy import Candidate, Limits, Load, QuietHours, WorkingHours, plan
 from bot.rendering.views import ExpertAsk, Notice
 from bot.settings import Settings
 
@@ -51,6 +51,7 @@ def limits_from(settings: Settings) -> Limits:
         load_spread=routing.load_spread,
         min_relative_score=0.0,
         max_candidates=routing.max_candidates,
+        quiet=QuietHours.parse(settings.quiet_hours.start, settings.quiet_hours.end),
     )
 
 
@@ -201,6 +202,9 @@ async def _next_wave(ctx: Context, question_id: int) -> Wave | None:
                 referral.state = ReferralState.EXPIRED
                 ctx.metrics.referrals.labels(ReferralState.EXPIRED).inc()
         active = sum(r.state == ReferralState.ASKED for r in referrals)
+        # Marked asked but no message recorded: a crash may have cut the send short.
+        # Sending again is safe: the delivery key lets the DM out at most once.
+        unsent = [r for r in referrals if r.state == ReferralState.ASKED and not r.message_id]
         queued = [r for r in referrals if r.state == ReferralState.QUEUED]
         slots = limits.asks_at_once - active
         chosen = await _due(uow, ctx, queued, now, slots, urgent=question.urgent)
@@ -213,7 +217,9 @@ async def _next_wave(ctx: Context, question_id: int) -> Wave | None:
         if fallback:
             question.status = QuestionStatus.FALLBACK
         await uow.commit()
-        asks = tuple((r, reachable[r.person_id]) for r in chosen)
+        asks = tuple(
+            (r, reachable[r.person_id]) for r in [*unsent, *chosen] if r.person_id in reachable
+        )
         return Wave(question, platform, workspace, asks, fallback)
 
 
@@ -272,6 +278,8 @@ async def _send_ask(ctx: Context, wave: Wave, referral: Referral, user_id: str) 
         log.exception("could not send referral %s; it goes back to the queue", referral.id)
         await _set_state(ctx, referral, ReferralState.QUEUED, asked_at=None)
         return
+    if not sent.message_id:
+        return  # the key is held by a send still in flight: that one records the message
     async with ctx.uow() as uow:
         stored = await uow.referrals.get(referral.id or 0)
         if stored is not None:

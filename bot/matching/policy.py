@@ -53,6 +53,35 @@ class WorkingHours:
 
 
 @dataclass(frozen=True)
+class QuietHours:
+    """When nobody gets a DM, in their own timezone (wraps midnight: 20:00-08:00)."""
+
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> QuietHours:
+        return cls(time.fromisoformat(start), time.fromisoformat(end))
+
+    def contains(self, moment: datetime, timezone: str) -> bool:
+        local = moment.astimezone(ZoneInfo(timezone)).time()
+        if self.start <= self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+    def next_end(self, moment: datetime, timezone: str) -> datetime:
+        """`moment` when outside quiet hours, else when they end."""
+        if not self.contains(moment, timezone):
+            return moment
+        zone = ZoneInfo(timezone)
+        local = moment.astimezone(zone)
+        end = datetime.combine(local.date(), self.end, tzinfo=zone)
+        if end <= local:
+            end = datetime.combine(local.date() + timedelta(days=1), self.end, tzinfo=zone)
+        return end.astimezone(moment.tzinfo)
+
+
+@dataclass(frozen=True)
 class Load:
     """What a person has already been asked: today, lately, and when last."""
 
@@ -70,6 +99,7 @@ class Limits:
     load_spread: float = 0.35
     min_relative_score: float = 0.15
     max_candidates: int = 8
+    quiet: QuietHours | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +144,8 @@ def earliest_ask(candidate: Candidate, now: datetime, limits: Limits, *, urgent:
         due = max(due, _next_local_midnight(due, candidate.hours.timezone))
     if not urgent:
         due = candidate.hours.next_start(due)
+    elif limits.quiet is not None:
+        due = limits.quiet.next_end(due, candidate.hours.timezone)  # urgent, but not at 3 a.m.
     return due
 
 

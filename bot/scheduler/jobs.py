@@ -42,7 +42,7 @@ def build_scheduler(ctx: Context) -> AsyncIOScheduler:
     )
     scheduler.add_job(
         run_job,
-        CronTrigger.from_crontab(settings.digest_cron, timezone=settings.timezone),
+        CronTrigger(minute=5, timezone=settings.timezone),  # hourly: each person in their hours
         args=[ctx, "digest", send_weekly_digest],
         id="digest",
         **defaults,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.matching.policy import Candidate, Limits, Load, WorkingHours, next_wave, plan
+from bot.matching.policy import Candidate, Limits, Load, QuietHours, WorkingHours, next_wave, plan
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 WED_10_UTC = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
@@ -88,3 +88,16 @@ def test_people_at_work_come_before_a_better_expert_who_is_asleep() -> None:
     assert [p.person_id for p in planned] == ["london-1", "london-2"]
     everyone = plan(candidates, WED_10_UTC, Limits(max_candidates=3))
     assert [p.person_id for p in everyone] == ["london-1", "london-2", "new-york"]
+
+
+def test_urgent_asks_skip_working_hours_but_not_quiet_hours() -> None:
+    quiet = QuietHours.parse("20:00", "08:00")
+    limits = Limits(quiet=quiet)
+    tokyo = [Candidate("tokyo", 1.0, hours("Asia/Tokyo"))]
+    # 10:00 UTC is 19:00 in Tokyo: after work, before quiet hours -> asked now
+    assert plan(tokyo, WED_10_UTC, limits, urgent=True)[0].due_at == WED_10_UTC
+    # 13:00 UTC is 22:00 in Tokyo: quiet -> waits until 08:00 Tokyo (23:00 UTC)
+    late = WED_10_UTC + timedelta(hours=3)
+    due = plan(tokyo, late, limits, urgent=True)[0].due_at
+    assert due == datetime(2026, 3, 4, 23, 0, tzinfo=UTC)
+    assert quiet.contains(late, "Asia/Tokyo") and not quiet.contains(WED_10_UTC, "Asia/Tokyo")
