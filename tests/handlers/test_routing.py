@@ -167,11 +167,9 @@ async def test_working_hours_queue_until_the_expert_day_starts(world: World) -> 
     assert captured.question_id
 
 
-async def test_urgent_questions_skip_working_hours(world: World) -> None:
-    services, gateway, _ = world
-    async with services.uow() as uow:
-        await uow.workspaces.get_or_create("slack", "T1")
-        await uow.commit()
+async def test_urgent_questions_skip_working_hours_not_quiet_hours(world: World) -> None:
+    services, gateway, clock = world
+    clock.current = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)  # 19:00 in Sydney: after work
     from bot.handlers import ask
 
     captured = await ask.capture_message(
