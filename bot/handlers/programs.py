@@ -1,7 +1,9 @@
 """`pairing ...` commands: admins run programmes, participants choose how they take part.
 
 Admin: `pairing start #channel weekly mon 10:00 Europe/London size 2 mode learning
-[name NAME]`, `pairing list`, `pairing pause|resume|stop NAME`, `pairing preview NAME`.
+[name NAME]` (or `pairing start here ...` in the programme's own channel, which is
+how Teams channels are named), `pairing list`, `pairing pause|resume|stop NAME`,
+`pairing preview NAME`.
 Everyone: `pairing skip NAME`, `pairing leave NAME|all`, `pairing join NAME`,
 `pairing avoid @someone`.
 """
@@ -15,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 
 from bot.domain.model import Program
+from bot.domain.ports import UnitOfWork
 from bot.handlers.cadence import EVERY, next_fire
 from bot.handlers.context import Context
 from bot.handlers.events import CommandInvoked
@@ -28,8 +31,11 @@ MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 START_USAGE = (
     "`pairing start #channel weekly mon 10:00 Europe/London size 2 mode learning`"
-    " (cadence: weekly, biweekly, every-4-weeks or `cron M H D M W`)"
+    " (cadence: weekly, biweekly, every-4-weeks or `cron M H D M W`;"
+    " in the programme's own channel, `here` names it)"
 )
+HERE = "here"
+DEFAULT_NAME = "pairing"
 ADMIN_VERBS = {"start", "list", "pause", "resume", "stop", "preview"}
 Handler = Callable[[Context, CommandInvoked, list[str]], Awaitable[Notice]]
 
@@ -60,18 +66,35 @@ async def pairing_command(ctx: Context, inv: CommandInvoked, rest: str, admin: b
     return await handler(ctx, inv, args.split())
 
 
-def parse_start(words: list[str], defaults: dict[str, str | int]) -> dict[str, str | int | None]:
-    """The words after `pairing start`, checked one by one with a clear message."""
+def parse_start(
+    words: list[str], defaults: dict[str, str | int], here: str | None = None
+) -> dict[str, str | int | None]:
+    """The words after `pairing start`, checked one by one with a clear message.
+
+    `here` is the channel the command was sent in: Teams channels have no
+    `#name` syntax, so `pairing start here ...` names the channel by place.
+    Its programme name is None unless `name NAME` is given (the caller
+    picks a free `pairing-N`).
+    """
     if not words:
         raise UsageError(f"Name the channel. {START_USAGE}")
-    match = CHANNEL.match(words[0])
-    if not match:
-        raise UsageError(f"{words[0]!r} is not a channel. {START_USAGE}")
-    channel_id = match.group(1) or match.group(3)
+    if words[0].lower() == HERE:
+        if not here:
+            raise UsageError(
+                "`here` means the channel you are in: run `pairing start here ...` "
+                "in the programme's channel, or name a channel."
+            )
+        channel_id, name = here, None
+    else:
+        match = CHANNEL.match(words[0])
+        if not match:
+            raise UsageError(f"{words[0]!r} is not a channel. {START_USAGE}")
+        channel_id = match.group(1) or match.group(3)
+        name = match.group(2) or match.group(3) or channel_id
     spec: dict[str, str | int | None] = {
         **defaults,
         "channel_id": channel_id,
-        "name": match.group(2) or match.group(3) or channel_id,
+        "name": name,
         "cron": None,
     }
     rest = words[1:]
@@ -136,9 +159,11 @@ async def _start(ctx: Context, inv: CommandInvoked, words: list[str]) -> Notice:
         "size": pairing.group_size,
         "mode": pairing.mode,
     }
-    spec = parse_start(words, defaults)
+    spec = parse_start(words, defaults, here=inv.channel_id)
     async with ctx.uow() as uow:
         workspace = await uow.workspaces.get_or_create(inv.platform, inv.workspace_id)
+        if spec["name"] is None:
+            spec["name"] = await _free_name(uow, workspace.id or 0)
         if await uow.programs.by_name(workspace.id or 0, str(spec["name"])):
             raise UsageError(f"A programme called {spec['name']} exists; add `name OTHER`.")
         creator = await person_for(uow, inv.platform, inv.user_id)
@@ -149,6 +174,14 @@ async def _start(ctx: Context, inv: CommandInvoked, words: list[str]) -> Notice:
     return Notice(
         f"Started {program.name}: {_describe(program)}. First round {first:%a %d %b %H:%M}."
     )
+
+
+async def _free_name(uow: UnitOfWork, workspace_id: int) -> str:
+    """`pairing-1`, `pairing-2`, ...: the first one no programme of the workspace has."""
+    number = 1
+    while await uow.programs.by_name(workspace_id, f"{DEFAULT_NAME}-{number}"):
+        number += 1
+    return f"{DEFAULT_NAME}-{number}"
 
 
 def _program(
@@ -176,8 +209,10 @@ def _describe(program: Program) -> str:
         if program.cadence == "cron"
         else f"{program.cadence} on {program.day} at {program.time}"
     )
+    slack_channel = CHANNEL.match(f"<#{program.channel_id}>")
+    where = f"<#{program.channel_id}>" if slack_channel else "its Teams channel"
     return (
-        f"<#{program.channel_id}>, {when} ({program.timezone}), groups of "
+        f"{where}, {when} ({program.timezone}), groups of "
         f"{program.group_size}, {program.mode} mode, {program.state}"
     )
 

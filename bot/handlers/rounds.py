@@ -218,6 +218,7 @@ async def _send_intros(
             members=tuple(_member(roster, pid, now, ctx) for pid in member_ids),
             reason=group.reason,
             suggested_topics=tuple(group.suggested_topics),
+            channel_id=program.channel_id or None,
         )
         users = [roster.user_ids[pid] for pid in member_ids]
         try:

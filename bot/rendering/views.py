@@ -141,6 +141,7 @@ class PairIntro:
     members: tuple[Member, ...]
     reason: str
     suggested_topics: tuple[str, ...]
+    channel_id: str | None = None  # the programme's channel (Teams posts the intro there too)
 
     @property
     def buttons(self) -> tuple[Button, ...]:

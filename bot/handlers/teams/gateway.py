@@ -10,8 +10,12 @@ sees" is a 1:1 card to the asker.
 
 Each idempotency key is sent once (once.py), so a retried event never sends
 twice. People the bot cannot reach yet (no reference: they never met the bot)
-are logged and returned, never silently dropped; with nobody reachable the
+are logged, returned and reported to the reachable Learnlink admins (once per
+person, admin and day), never silently dropped; with nobody reachable the
 send fails with `Unreachable`, which the use cases treat like any failed send.
+
+An intro whose programme lives in a Teams channel is also posted there once,
+mentioning the group, besides the 1:1 card each member gets.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from botbuilder.schema import (
 from botbuilder.schema import ConversationReference as Reference
 from botframework.connector.aio import ConnectorClient
 
+from bot.domain.model import Delivery
 from bot.domain.ports import Clock
 from bot.handlers.deliveries import Once
 from bot.handlers.gateway import Sent, View
@@ -46,6 +51,7 @@ from bot.rendering.views import Notice, PairIntro
 from bot.storage.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger("learnlink.teams.gateway")
+NOT_INSTALLED = "has not installed the app personally yet"
 
 
 class Unreachable(LookupError):
@@ -72,10 +78,13 @@ class TeamsGateway:
         app_id: str | None,
         uow: Callable[[], SqlUnitOfWork],
         clock: Clock,
+        admin_ids: Sequence[str] = (),
     ) -> None:
         self._adapter = adapter
         self._app_id = app_id or ""
         self._uow = uow
+        self._clock = clock
+        self._admin_ids = tuple(admin_ids)  # settings.admin.user_ids (AAD object ids)
         self.references = ReferenceStore(uow, clock)
         self._once = Once(self.platform, uow, clock)
 
@@ -85,11 +94,32 @@ class TeamsGateway:
         self, workspace_id: str, user_ids: Sequence[str], view: View, *, key: str
     ) -> Sent:
         """One key for one person; with several, a key per person, so a retry after a
-        failure halfway sends only to those who did not get the message yet."""
+        failure halfway sends only to those who did not get the message yet.
+
+        Who could not be reached is reported to the admins; an intro is also
+        posted in its programme's channel (key `KEY:channel`)."""
         card = await self.card(view)
-        if len(user_ids) == 1:
-            return await self._once(key, lambda: self.direct(user_ids, card))
-        return await self.direct(user_ids, card, key=key)
+        sent: Sent | None = None
+        failure: Unreachable | None = None
+        try:
+            if len(user_ids) == 1:
+                sent = await self._once(key, lambda: self.direct(user_ids, card))
+            else:
+                sent = await self.direct(user_ids, card, key=key)
+            missing = sent.unreachable if isinstance(sent, Delivered) else ()
+        except Unreachable as exc:
+            failure, missing = exc, exc.targets
+        if missing:
+            try:
+                await self.report_unreachable(missing)
+            except Exception:  # telling admins must never undo the send itself
+                log.exception("could not report %s to the admins", ", ".join(missing))
+        if isinstance(view, PairIntro) and view.channel_id:
+            posted = await self._intro_in_channel(workspace_id, view, key)
+            sent = sent or posted
+        if sent is None:
+            raise failure or Unreachable(list(user_ids))
+        return sent
 
     async def post(
         self,
@@ -137,6 +167,82 @@ class TeamsGateway:
             await self.direct([user_id], await self.card(view))
         except Unreachable:
             log.warning("could not tell %s privately: no 1:1 chat with them yet", user_id)
+
+    # -- intros in channels, and who could not be reached ---------------------
+
+    async def _intro_in_channel(self, workspace_id: str, view: PairIntro, key: str) -> Sent | None:
+        """One post in the programme's channel mentioning the group; None if it could not go."""
+        mentions = [f"<@{m.user_id}>" if m.user_id else m.name for m in view.members]
+        who = " and ".join(
+            [", ".join(mentions[:-1]), mentions[-1]] if len(mentions) > 1 else mentions
+        )
+        lines: tuple[str, ...] = (view.reason,) if view.reason.strip() else ()
+        if view.suggested_topics:
+            lines += (f"Something to talk about: {', '.join(view.suggested_topics)}",)
+        notice = Notice(f"**{view.program}**: {who}, you're meeting this round. Say hello!", lines)
+        try:
+            return await self.post(
+                workspace_id, view.channel_id or "", notice, key=f"{key}:channel"
+            )
+        except Unreachable:
+            log.warning("intro %s not posted: the bot is not in channel %s", key, view.channel_id)
+        except Exception:
+            log.exception("intro %s not posted in channel %s", key, view.channel_id)
+        return None
+
+    async def report_unreachable(self, user_ids: Sequence[str]) -> int:
+        """DM each reachable admin the people the bot could not reach; once per person,
+        admin and day, so a busy day does not bury admins. How many admins were told."""
+        day = self._clock.now().date().isoformat()
+        async with self._uow() as uow:
+            ids = await uow.people.user_ids(TEAMS)
+            admins = {
+                ids[p.id]
+                for p in await uow.people.list()
+                if p.is_admin and not p.deactivated and p.id in ids
+            }
+            names: dict[str, str] = {}
+            for user_id in user_ids:
+                person = await uow.people.by_identity(TEAMS, user_id)
+                names[user_id] = person.name if person is not None else user_id
+        told = 0
+        for admin in sorted((admins | set(self._admin_ids)) - set(user_ids)):
+            keys = {f"unreachable:{day}:{admin}:{user_id}": user_id for user_id in user_ids}
+            fresh = await self._claim(list(keys))
+            if not fresh:
+                continue
+            notice = Notice(
+                "I could not reach these people in Teams, so they missed a message from me:",
+                lines=tuple(f"{names[keys[k]]} — {NOT_INSTALLED}" for k in fresh),
+            )
+            try:
+                await self._to_user(admin, await self.card(notice))
+            except Exception as exc:
+                await self._release(fresh)
+                if isinstance(exc, Unreachable):
+                    log.info("admin %s cannot be reached either", admin)
+                else:
+                    log.exception("could not tell admin %s who is unreachable", admin)
+                continue
+            told += 1
+        return told
+
+    async def _claim(self, keys: Sequence[str]) -> list[str]:
+        """The keys not claimed before, now claimed."""
+        fresh: list[str] = []
+        async with self._uow() as uow:
+            for key in keys:
+                delivery = Delivery(key=key, platform=self.platform, sent_at=self._clock.now())
+                if await uow.deliveries.claim(delivery):
+                    fresh.append(key)
+            await uow.commit()
+        return fresh
+
+    async def _release(self, keys: Sequence[str]) -> None:
+        async with self._uow() as uow:
+            for key in keys:
+                await uow.deliveries.release(key)
+            await uow.commit()
 
     # -- sending ---------------------------------------------------------------
 
