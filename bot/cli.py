@@ -318,11 +318,13 @@ def teams_package(ctx: click.Context, app_id: str | None, output: Path) -> None:
 
 def _add_benchmarks() -> None:
     """The heavier benchmarks live in bot.bench; they are wired here, imported lazily."""
+    from bot.bench.ack import ack_command
     from bot.bench.pairing import pairing_command
     from bot.bench.routing import routing_command
 
     bench.add_command(routing_command)
     bench.add_command(pairing_command)
+    bench.add_command(ack_command)
 
 
 _add_benchmarks()

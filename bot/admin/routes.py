@@ -159,7 +159,10 @@ class AdminRoutes:
     async def login(self, request: web.Request) -> web.StreamResponse:
         if not self.token:
             return html(document("Dashboard off", OFF, signed_in=False), 404)
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (UnicodeDecodeError, ValueError):  # not a form a browser would send
+            raise web.HTTPBadRequest(text="400: sign in with the form at /admin/login\n") from None
         given, target = form.get("token"), form.get("next")
         target = auth.safe_next(target if isinstance(target, str) else None)
         if not isinstance(given, str) or not auth.token_matches(given.strip(), self.token):

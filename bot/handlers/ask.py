@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.model import Evidence, Question
+from bot.domain.model import Evidence, Question, QuestionStatus
 from bot.domain.ports import UnitOfWork
 from bot.handlers.context import Context
 from bot.handlers.directory import find_experts
@@ -18,7 +18,7 @@ from bot.handlers.events import MessagePosted
 from bot.handlers.expertise import observed
 from bot.handlers.feedback import record_answer
 from bot.handlers.people import person_for
-from bot.handlers.routing import route_question
+from bot.handlers.routing import advance, route_question
 from bot.matching.detection import MessageFacts, detect_question
 from bot.rendering.views import Notice
 
@@ -53,12 +53,29 @@ async def capture_message(ctx: Context, message: MessagePosted) -> Captured:
     if not detection.is_question:
         return Captured("ignored", detection.reason)
     question_id, new = await _store_question(ctx, message)
-    if new and mode == "suggest-only" and not message.explicit:
-        await _suggest_in_thread(ctx, message, question_id)
-    elif new:
+    if mode == "suggest-only" and not message.explicit:
+        await _suggest_in_thread(ctx, message, question_id)  # keyed: posted once
+    elif new or await _resume_routing(ctx, question_id):
         await route_question(ctx, question_id)
         await _tell_asker(ctx, message, question_id)
     return Captured("question" if new else "duplicate", detection.reason, question_id)
+
+
+async def _resume_routing(ctx: Context, question_id: int) -> bool:
+    """A question seen before: finish what a crash may have cut short.
+
+    The question is committed before it is routed, so a process killed in
+    between leaves it open, and the retried event finds it stored: True means
+    it still needs routing. One already routing gets its due asks sent (each
+    keyed, so nobody is asked twice), as the periodic job would do later.
+    """
+    async with ctx.uow() as uow:
+        question = await uow.questions.get(question_id)
+    if question is None:
+        return False
+    if question.status == QuestionStatus.ROUTING:
+        await advance(ctx, question_id)
+    return question.status == QuestionStatus.OPEN
 
 
 async def channel_mode(ctx: Context, message: MessagePosted) -> str:

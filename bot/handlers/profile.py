@@ -136,9 +136,11 @@ async def forget_me(ctx: Context, platform: str, user_id: str, confirmed: bool) 
         if person is None or person.id is None:
             return Notice("Learnlink holds nothing about you.")
         user_ids = [i.user_id for i in await uow.people.identities(person.id)]
+        await uow.programs.delete_groups_of(person.id)  # their groups' intros name them
         await uow.people.delete(person.id)
         for known_id in user_ids:
             await uow.inbox.forget_user(known_id)
+            await uow.deliveries.forget_channels(known_id)
         await uow.commit()
     ctx.expertise.index.remove_person(str(person.id))
     return Notice("Done: everything Learnlink held about you has been deleted.")

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Text, cast, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -408,6 +410,13 @@ class SqlProgramRepository(_Repository):
     async def get_group(self, pair_id: int) -> PairGroup | None:
         return await self.session.get(PairGroup, pair_id)
 
+    async def delete_groups_of(self, person_id: int) -> int:
+        """Delete every pairing group the person was in (forget-me: a group's intro
+        and reason name its members)."""
+        groups = select(t.pair_members.c.pair_id).where(t.pair_members.c.person_id == person_id)
+        result = await self.session.execute(delete(t.pairs).where(t.pairs.c.id.in_(groups)))
+        return int(getattr(result, "rowcount", 0))
+
     async def members(self, pair_id: int) -> Sequence[PairMember]:
         query = select(PairMember).filter_by(pair_id=pair_id).order_by(t.pair_members.c.id)
         return (await self.session.scalars(query)).all()
@@ -422,6 +431,37 @@ class SqlInboxRepository(_Repository):
         except IntegrityError:
             return False
         return True
+
+    async def record_many(self, events: Sequence[InboxEvent]) -> set[str]:
+        """Insert in one statement, skipping ids seen before; the event ids that were new.
+
+        Core `INSERT .. ON CONFLICT DO NOTHING RETURNING` (SQLite and PostgreSQL):
+        one round trip for a batch, and a duplicate neither fails nor aborts it.
+        """
+        if not events:
+            return set()
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        rows = [
+            {
+                "platform": e.platform,
+                "event_id": e.event_id,
+                "kind": e.kind,
+                "payload": e.payload,
+                "workspace_external_id": e.workspace_external_id,
+                "state": e.state,
+                "attempts": e.attempts,
+                "received_at": e.received_at,
+            }
+            for e in events
+        ]
+        query = (
+            insert(t.inbox)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(t.inbox.c.event_id)
+        )
+        # Parameters apart from the statement: compiled once, then cached.
+        return {str(event_id) for event_id in await self.session.scalars(query, rows)}
 
     async def pending(self, limit: int = 100) -> Sequence[InboxEvent]:
         query = (
@@ -480,6 +520,18 @@ class SqlDeliveryRepository(_Repository):
 
     async def get(self, key: str) -> Delivery | None:
         return await self.session.scalar(select(Delivery).filter_by(key=key))
+
+    async def forget_channels(self, user_id: str) -> int:
+        """Forget where messages went when the channel names the user (forget-me).
+
+        The key stays, so nothing is ever sent twice; only the address goes.
+        """
+        result = await self.session.execute(
+            update(t.deliveries)
+            .where(t.deliveries.c.channel.contains(user_id, autoescape=True))
+            .values(channel=None, message_id=None)
+        )
+        return int(getattr(result, "rowcount", 0))
 
     async def release(self, key: str) -> None:
         """Forget a claim whose send failed, so a retry may send it."""

@@ -17,10 +17,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 
 from bot.bootstrap import Services, add_gateway
+from bot.domain.ports import Clock
 from bot.handlers.slack import oauth
 from bot.handlers.slack.client import WorkspaceClients, api_base_url, web_client
 from bot.handlers.slack.gateway import SlackGateway
-from bot.handlers.slack.inbox import INBOX_KEY, inbox_middleware
+from bot.handlers.slack.inbox import INBOX_KEY, InboxWriter, inbox_middleware
 from bot.handlers.slack.links import Permalinks
 from bot.handlers.slack.people import SlackPeople
 from bot.handlers.slack.processor import InboxProcessor
@@ -44,6 +45,9 @@ class SlackRuntime:
     router: SlackRouter
     gateway: SlackGateway
     clients: WorkspaceClients
+    inbox: InboxWriter  # shared by Bolt's middleware and the HTTP fast path for events
+    clock: Clock
+    signing_secret: str
 
 
 def build_slack(services: Services) -> SlackRuntime:
@@ -53,9 +57,14 @@ def build_slack(services: Services) -> SlackRuntime:
     add_gateway(services, gateway)
     ctx = services.context
     router = SlackRouter(ctx, clients, SlackPeople(ctx, clients), Permalinks(clients))
-    processor = InboxProcessor(services.uow, services.clock, router)
-    app = create_slack_app(services, processor, oauth_settings=oauth_settings)
-    return SlackRuntime(app, processor, router, gateway, clients)
+    # SQLite has one writer: events processed side by side only wait for its lock, in
+    # sleeps of up to 100 ms, and starve the acks of it too; PostgreSQL has row locks.
+    concurrency = 2 if services.settings.database_url.startswith("sqlite") else 16
+    processor = InboxProcessor(services.uow, services.clock, router, concurrency=concurrency)
+    inbox = InboxWriter(services.uow)
+    app = create_slack_app(services, processor, oauth_settings=oauth_settings, inbox=inbox)
+    secret = services.settings.secrets.slack_signing_secret or ""
+    return SlackRuntime(app, processor, router, gateway, clients, inbox, services.clock, secret)
 
 
 def _connections(services: Services) -> tuple[WorkspaceClients, AsyncOAuthSettings | None]:
@@ -74,6 +83,7 @@ def create_slack_app(
     processor: InboxProcessor,
     *,
     oauth_settings: AsyncOAuthSettings | None = None,
+    inbox: InboxWriter | None = None,
 ) -> AsyncApp:
     """A Bolt app that records every request in the inbox, acks, and submits it.
 
@@ -91,7 +101,7 @@ def create_slack_app(
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    app.middleware(inbox_middleware(services.uow, services.clock))
+    app.middleware(inbox_middleware(services.uow, services.clock, inbox))
     _register_listeners(app, processor)
     return app
 

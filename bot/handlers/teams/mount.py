@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from datetime import timedelta
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
 from botframework.connector.auth import BotFrameworkAuthentication
 
 from bot.bootstrap import Services, add_gateway
@@ -49,7 +51,13 @@ def build_teams(services: Services, auth: BotFrameworkAuthentication | None = No
     secrets = services.settings.secrets
     adapter = CloudAdapter(auth or authentication(secrets))
     adapter.on_turn_error = _log_turn_error
-    gateway = TeamsGateway(adapter, secrets.microsoft_app_id, services.uow, services.clock)
+    gateway = TeamsGateway(
+        adapter,
+        secrets.microsoft_app_id,
+        services.uow,
+        services.clock,
+        admin_ids=services.settings.admin.user_ids,
+    )
     router = TeamsRouter(services.context, adapter, secrets.microsoft_app_id, gateway, services.uow)
     processor = InboxProcessor(services.uow, services.clock, router, platform=TEAMS_PLATFORM)
     bot = LearnlinkTeamsBot(services.context, services.uow, services.clock, processor)
@@ -73,6 +81,7 @@ def mount_teams(
 async def _messages(request: web.Request) -> web.StreamResponse:
     if "application/json" not in request.headers.get("Content-Type", ""):
         raise web.HTTPUnsupportedMediaType(text="activities are JSON")
+    await _an_activity(request)
     runtime = request.app[TEAMS]
     metrics = request.app[METRICS]
     metrics.events_received.labels("teams").inc()
@@ -82,6 +91,24 @@ async def _messages(request: web.Request) -> web.StreamResponse:
     if answer.status < 300:
         metrics.events_acked.labels("teams").inc()
     return answer
+
+
+async def _an_activity(request: web.Request) -> None:
+    """400 unless the body is a JSON object botbuilder can read as an activity.
+
+    botbuilder's CloudAdapter parses the body itself and lets JSON and
+    deserialisation errors through as 500s; a malformed request is the
+    sender's error. (The body is read once: aiohttp keeps it for the adapter.)
+    """
+    try:
+        body = json.loads(await request.read())
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
+        Activity().deserialize(body)
+    except web.HTTPException:
+        raise
+    except Exception:
+        raise web.HTTPBadRequest(text="the body is not a Bot Framework activity") from None
 
 
 async def _log_turn_error(turn: TurnContext, error: Exception) -> None:

@@ -1,0 +1,82 @@
+"""Sustained load on `learnlink serve`: no event lost, memory flat after warm-up.
+
+Signed channel messages (one in five a question) at a steady rate from the
+test, loopback only, for 20 s (10 minutes with LEARNLINK_SLOW_TESTS=1). The
+server's resident memory is read from /proc after a warm-up and at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bot.settings import Settings
+from tests.conftest import sqlite_settings
+from tests.reliability.harness import (
+    SLOW,
+    EventFactory,
+    ServerProcess,
+    deliver,
+    fake_slack,
+    seed,
+    server_env,
+    wait_until_drained,
+)
+
+SECONDS = 600.0 if SLOW else 20.0
+WARMUP = 60.0 if SLOW else 5.0
+RATE = 40.0  # events per second
+MAX_GROWTH = 64 * 1024 * 1024  # generous: allocator noise and caches, not a leak's slope
+
+
+async def test_sustained_load_loses_nothing_and_memory_stays_flat(tmp_path: Path) -> None:
+    database: Settings = sqlite_settings(tmp_path / "load.db")
+    await seed(database)
+    rng = random.Random(7)
+    factory = EventFactory("EvLoad", question_share=0.2)
+    async with fake_slack() as api:
+        server = ServerProcess(
+            server_env(database, api, LEARNLINK_LOGGING__LEVEL="WARNING"), tmp_path / "serve.log"
+        )
+        await server.start()
+        events = []
+        samples: list[tuple[float, int]] = []
+        started = time.monotonic()
+        async with aiohttp.ClientSession() as http:
+            pending: set[asyncio.Task[int | None]] = set()
+            n = 0
+            while (elapsed := time.monotonic() - started) < SECONDS:
+                due = int(elapsed * RATE)
+                while n < due:
+                    event = factory.make(rng)
+                    events.append(event)
+                    task = asyncio.create_task(deliver(http, server.url, event))
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+                    n += 1
+                if not samples or elapsed - samples[-1][0] >= 1.0:
+                    samples.append((elapsed, server.rss_bytes()))
+                await asyncio.sleep(0.01)
+            await asyncio.gather(*pending)
+        outcome = await wait_until_drained(database, api, seconds=60)
+        end_rss = server.rss_bytes()
+        exit_code = await server.stop()
+    after_warmup = [rss for at, rss in samples if at >= WARMUP]
+    baseline = after_warmup[0] if after_warmup else samples[-1][1]
+    growth = end_rss - baseline
+    done = sum(1 for state, _ in outcome.inbox.values() if state == "done")
+    acked = sum(e.acked for e in events)
+    print(
+        f"\nload: {len(events)} events in {SECONDS:.0f} s, {acked} acked, {done} processed; "
+        f"RSS after warm-up {baseline / 2**20:.1f} MiB, at the end {end_rss / 2**20:.1f} MiB "
+        f"(growth {growth / 2**20:+.1f} MiB, peak {max(r for _, r in samples) / 2**20:.1f} MiB)"
+    )
+    assert exit_code == 0, server.tail()
+    assert acked == len(events), "some events were not acked"
+    assert done == len(events) == len(outcome.inbox), "some events were lost or not processed"
+    assert sum(outcome.questions.values()) == sum(e.is_question for e in events)
+    assert growth < MAX_GROWTH
