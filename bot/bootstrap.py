@@ -26,6 +26,7 @@ from bot.matching.text import Analyzer
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
 from bot.storage.engine import create_engine, session_factory
+from bot.storage.inbox_log import SqlInboxLog
 from bot.storage.migrate import upgrade
 from bot.storage.unit_of_work import SqlUnitOfWork
 
@@ -42,6 +43,7 @@ class Services:
     uow: Callable[[], SqlUnitOfWork]
     clock: Clock
     context: Context
+    inbox_log: SqlInboxLog
 
     @property
     def metrics(self) -> Metrics:
@@ -58,6 +60,7 @@ class Services:
         return "ok"
 
     async def close(self) -> None:
+        self.inbox_log.close()
         await self.engine.dispose()
 
 
@@ -75,7 +78,9 @@ async def bootstrap(
     if migrate:
         async with context.uow() as uow:
             await expertise.rebuild(uow)
-    return Services(settings, engine, lambda: SqlUnitOfWork(sessions), clock, context)
+    return Services(
+        settings, engine, lambda: SqlUnitOfWork(sessions), clock, context, SqlInboxLog(engine)
+    )
 
 
 def build_expertise(settings: Settings) -> ExpertiseService:

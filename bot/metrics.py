@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -35,10 +36,19 @@ HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
+@dataclass(frozen=True)
+class AckMeters:
+    received: Counter
+    acked: Counter
+    seconds: Histogram
+
+
 class Metrics:
     """Every metric Learnlink exports; attributes are prometheus-client metrics."""
 
     def __init__(self) -> None:
+        self._acks: dict[str, AckMeters] = {}
+        self._http: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.events_received = Counter(
@@ -125,6 +135,30 @@ class Metrics:
             self.inbox_backlog.labels(platform, "pending").set(0)
         for outcome in REFERRAL_OUTCOMES:
             self.referrals.labels(outcome)
+
+    def acks(self, platform: str) -> AckMeters:
+        """The ack path's three meters for one platform, looked up once (it runs per request)."""
+        meters = self._acks.get(platform)
+        if meters is None:
+            meters = AckMeters(
+                self.events_received.labels(platform),
+                self.events_acked.labels(platform),
+                self.ack_seconds.labels(platform),
+            )
+            self._acks[platform] = meters
+        return meters
+
+    def http_meters(self, method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+        """The request counter and timer for one label set, looked up once per set."""
+        key = (method, route, status)
+        found = self._http.get(key)
+        if found is None:
+            found = (
+                self.http_requests.labels(method, route, str(status)),
+                self.http_seconds.labels(route),
+            )
+            self._http[key] = found
+        return found
 
     @contextmanager
     def scheduler_job(self, name: str) -> Iterator[None]:

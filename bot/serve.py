@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 
@@ -28,6 +29,7 @@ async def serve_forever(settings: Settings, *, host: str | None, port: int | Non
     scheduler = build_scheduler(services.context)
     scheduler.start()
     await schedule_programs(scheduler, services.context)
+    gc.freeze()  # what start-up built lives on: keep the collector from rescanning it
     try:
         await _wait_for_signal()
     finally:

@@ -157,6 +157,7 @@ class SchedulerSettings(BaseModel):
     model_config = Strict
     digest_cron: Cron = "0 9 * * mon"
     inbox_retry_seconds: int = Field(60, ge=1)
+    inbox_claim_seconds: int = Field(300, ge=1)
     timezone: Timezone = "UTC"
 
 

@@ -132,8 +132,9 @@ def request_metrics(metrics: Metrics) -> Middleware:
         finally:
             route = _route(request)
             method = request.method if request.method in METHODS else "OTHER"
-            metrics.http_requests.labels(method, route, str(status)).inc()
-            metrics.http_seconds.labels(route).observe(time.perf_counter() - started)
+            requests, seconds = metrics.http_meters(method, route, status)
+            requests.inc()
+            seconds.observe(time.perf_counter() - started)
 
     return middleware
 

@@ -287,7 +287,23 @@ class InboxEvent:
     last_error: str | None = None
     received_at: datetime = field(default_factory=utcnow)
     processed_at: datetime | None = None
+    claimed_until: datetime | None = None  # a process is working on it until then
     id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """An event as it arrives, on its way into the inbox as a pending `InboxEvent`.
+
+    Plain (not mapped), because one is made on every request's ack path.
+    """
+
+    platform: str
+    event_id: str
+    kind: str
+    payload: dict[str, Any]
+    workspace_external_id: str | None
+    received_at: datetime
 
 
 @dataclass(eq=False)

@@ -14,6 +14,7 @@ from typing import Protocol, Self
 
 from bot.domain.model import (
     Answer,
+    Arrival,
     Channel,
     Delivery,
     DoNotPair,
@@ -153,17 +154,27 @@ class ProgramRepository(Protocol):
     async def get_round(self, round_id: int) -> Round | None: ...
 
 
+class InboxLog(Protocol):
+    """The ack path's way into the inbox: a batch of arrivals in one transaction."""
+
+    async def append(self, arrivals: Sequence[Arrival]) -> set[str]:
+        """Store, as pending events, the arrivals whose ids were not seen before; the new ids."""
+        ...
+
+
 class InboxRepository(Protocol):
     async def record(self, event: InboxEvent) -> bool:
         """Store the event unless its id was seen before; True when it is new."""
         ...
 
-    async def record_many(self, events: Sequence[InboxEvent]) -> set[str]:
-        """Store the events whose ids were not seen before; the ids that were new."""
-        ...
-
     async def pending(self, limit: int = 100) -> Sequence[InboxEvent]: ...
     async def get(self, platform: str, event_id: str) -> InboxEvent | None: ...
+    async def claim(
+        self, platform: str, event_id: str, now: datetime, until: datetime, max_attempts: int
+    ) -> InboxEvent | None:
+        """Take the event for processing until `until`; None when done, spent or claimed."""
+        ...
+
     async def retryable(
         self, platform: str, before: datetime, max_attempts: int, limit: int = 100
     ) -> Sequence[InboxEvent]:

@@ -138,7 +138,8 @@ def earliest_ask(candidate: Candidate, now: datetime, limits: Limits, *, urgent:
     """The first moment the rules allow asking this person."""
     due = now
     load = candidate.load
-    if load.last_asked_at is not None:
+    if load.last_asked_at is not None and limits.min_gap > timedelta(0):
+        # (Without a gap, an ask made a moment after `now` elsewhere must not defer this one.)
         due = max(due, load.last_asked_at + limits.min_gap)
     if load.asks_today >= limits.max_asks_per_day:
         due = max(due, _next_local_midnight(due, candidate.hours.timezone))

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Text, cast, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,14 +42,20 @@ class _Repository:
 
 class SqlWorkspaceRepository(_Repository):
     async def get_or_create(self, platform: str, external_id: str, name: str = "") -> Workspace:
-        found = await self.session.scalar(
-            select(Workspace).filter_by(platform=platform, external_id=external_id)
-        )
+        """The workspace, created on first sight; a replica creating it at the same time wins."""
+        query = select(Workspace).filter_by(platform=platform, external_id=external_id)
+        found = await self.session.scalar(query)
         if found is not None:
             return found
         workspace = Workspace(platform=platform, external_id=external_id, name=name)
-        self.session.add(workspace)
-        await self.session.flush()
+        try:
+            async with self.session.begin_nested():
+                self.session.add(workspace)
+        except IntegrityError:
+            created = await self.session.scalar(query)
+            if created is None:
+                raise
+            return created
         return workspace
 
     async def get(self, workspace_id: int) -> Workspace | None:
@@ -432,37 +436,6 @@ class SqlInboxRepository(_Repository):
             return False
         return True
 
-    async def record_many(self, events: Sequence[InboxEvent]) -> set[str]:
-        """Insert in one statement, skipping ids seen before; the event ids that were new.
-
-        Core `INSERT .. ON CONFLICT DO NOTHING RETURNING` (SQLite and PostgreSQL):
-        one round trip for a batch, and a duplicate neither fails nor aborts it.
-        """
-        if not events:
-            return set()
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        rows = [
-            {
-                "platform": e.platform,
-                "event_id": e.event_id,
-                "kind": e.kind,
-                "payload": e.payload,
-                "workspace_external_id": e.workspace_external_id,
-                "state": e.state,
-                "attempts": e.attempts,
-                "received_at": e.received_at,
-            }
-            for e in events
-        ]
-        query = (
-            insert(t.inbox)
-            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(t.inbox.c.event_id)
-        )
-        # Parameters apart from the statement: compiled once, then cached.
-        return {str(event_id) for event_id in await self.session.scalars(query, rows)}
-
     async def pending(self, limit: int = 100) -> Sequence[InboxEvent]:
         query = (
             select(InboxEvent)
@@ -490,10 +463,39 @@ class SqlInboxRepository(_Repository):
             select(InboxEvent).filter_by(platform=platform, event_id=event_id)
         )
 
+    async def claim(
+        self, platform: str, event_id: str, now: datetime, until: datetime, max_attempts: int
+    ) -> InboxEvent | None:
+        """Take the event for processing until `until`; None when done, spent or claimed.
+
+        One conditional UPDATE, so of two replicas (or a replica and its
+        retry loop) claiming the same event at once exactly one wins; a claim
+        whose process died runs out at `until` and the event can be taken again.
+        """
+        c = t.inbox.c
+        result = await self.session.execute(
+            update(t.inbox)
+            .where(
+                c.platform == platform,
+                c.event_id == event_id,
+                c.state != "done",
+                c.attempts < max_attempts,
+                or_(c.claimed_until.is_(None), c.claimed_until < now),
+            )
+            .values(attempts=c.attempts + 1, claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(result, "rowcount", 0):
+            return None
+        event = await self.get(platform, event_id)
+        if event is not None:
+            await self.session.refresh(event)
+        return event
+
     async def retryable(
         self, platform: str, before: datetime, max_attempts: int, limit: int = 100
     ) -> Sequence[InboxEvent]:
-        """Events not done that arrived before `before` and still have attempts left."""
+        """Events not done or claimed that arrived before `before`, with attempts left."""
         query = (
             select(InboxEvent)
             .where(
@@ -501,6 +503,7 @@ class SqlInboxRepository(_Repository):
                 t.inbox.c.state.in_(("pending", "failed")),
                 t.inbox.c.received_at < before,
                 t.inbox.c.attempts < max_attempts,
+                or_(t.inbox.c.claimed_until.is_(None), t.inbox.c.claimed_until < before),
             )
             .order_by(t.inbox.c.received_at, t.inbox.c.id)
             .limit(limit)

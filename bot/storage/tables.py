@@ -306,6 +306,7 @@ inbox = Table(
     Column("last_error", Text),
     Column("received_at", UTCDateTime, nullable=False),
     Column("processed_at", UTCDateTime),
+    Column("claimed_until", UTCDateTime),
     UniqueConstraint("platform", "event_id", name="uq_inbox_platform_event_id"),
     Index("ix_inbox_state_received", "state", "received_at"),
 )

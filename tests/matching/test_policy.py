@@ -50,6 +50,15 @@ def test_minimum_gap_between_asks() -> None:
     assert due == WED_10_UTC + timedelta(minutes=90)
 
 
+def test_without_a_gap_an_ask_made_elsewhere_a_moment_later_does_not_defer() -> None:
+    # Another process asked this expert 40 ms after our `now` was read.
+    just_after = Load(asks_today=1, asks_recent=1, last_asked_at=WED_10_UTC + timedelta(0, 0.04))
+    candidate = Candidate("a", 1.0, hours(), just_after)
+    assert plan([candidate], WED_10_UTC, Limits(min_gap=timedelta(0)))[0].due_at == WED_10_UTC
+    gap = plan([candidate], WED_10_UTC, Limits(min_gap=timedelta(hours=2)))[0].due_at
+    assert gap == WED_10_UTC + timedelta(hours=2, seconds=0.04)
+
+
 def test_load_spread_lets_a_close_second_go_first() -> None:
     star = Candidate("star", 1.0, hours(), Load(asks_recent=4))
     second = Candidate("second", 0.8, hours())

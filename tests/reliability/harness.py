@@ -116,6 +116,7 @@ def server_env(database: Settings, api: FakeSlackApi | None, **extra: str) -> di
             "DATABASE_URL": database.database.url,
             "SLACK_SIGNING_SECRET": SECRET,
             "LEARNLINK_SCHEDULER__INBOX_RETRY_SECONDS": "1",
+            "LEARNLINK_SCHEDULER__INBOX_CLAIM_SECONDS": "5",
             # Everyone is at work at any hour and may be asked any number of times,
             # so every question is routed at once and every ask is a DM to count.
             "LEARNLINK_ORGANISATION__WORKING_HOURS_START": "00:00",

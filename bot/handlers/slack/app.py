@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -26,6 +27,7 @@ from bot.handlers.slack.links import Permalinks
 from bot.handlers.slack.people import SlackPeople
 from bot.handlers.slack.processor import InboxProcessor
 from bot.handlers.slack.router import SlackRouter
+from bot.handlers.traffic import Traffic
 from bot.settings import Settings
 
 ANY = re.compile(".*")
@@ -60,8 +62,12 @@ def build_slack(services: Services) -> SlackRuntime:
     # SQLite has one writer: events processed side by side only wait for its lock, in
     # sleeps of up to 100 ms, and starve the acks of it too; PostgreSQL has row locks.
     concurrency = 2 if services.settings.database_url.startswith("sqlite") else 16
-    processor = InboxProcessor(services.uow, services.clock, router, concurrency=concurrency)
-    inbox = InboxWriter(services.uow)
+    traffic = Traffic()  # the work after the ack gives way to acks under a burst
+    lease = timedelta(seconds=services.settings.scheduler.inbox_claim_seconds)
+    processor = InboxProcessor(
+        services.uow, services.clock, router, concurrency=concurrency, traffic=traffic, lease=lease
+    )
+    inbox = InboxWriter(services.inbox_log, traffic=traffic)
     app = create_slack_app(services, processor, oauth_settings=oauth_settings, inbox=inbox)
     secret = services.settings.secrets.slack_signing_secret or ""
     return SlackRuntime(app, processor, router, gateway, clients, inbox, services.clock, secret)
@@ -101,7 +107,8 @@ def create_slack_app(
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    app.middleware(inbox_middleware(services.uow, services.clock, inbox))
+    writer = inbox or InboxWriter(services.inbox_log)
+    app.middleware(inbox_middleware(writer, services.clock))
     _register_listeners(app, processor)
     return app
 

@@ -28,7 +28,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.bootstrap import Services
 from bot.handlers.slack.app import SlackRuntime, build_slack, slack_configured
-from bot.handlers.slack.inbox import envelope, inbox_event
+from bot.handlers.slack.inbox import arrival, envelope
 from bot.metrics import METRICS
 
 EVENTS_PATH = "/slack/events"
@@ -63,11 +63,12 @@ def mount_slack(web_app: web.Application, services: Services) -> SlackRuntime | 
 async def _events(request: web.Request) -> web.Response:
     """Verify, store in the inbox, ack; timed for /metrics."""
     metrics = request.app[METRICS]
-    metrics.events_received.labels("slack").inc()
-    with metrics.ack_seconds.labels("slack").time():
+    meters = metrics.acks("slack")
+    meters.received.inc()
+    with meters.seconds.time():
         response = await _verify_and_store(request)
     if response.status == 200:
-        metrics.events_acked.labels("slack").inc()
+        meters.acked.inc()
     return response
 
 
@@ -100,7 +101,7 @@ async def _verify_and_store(request: web.Request) -> web.Response:
         body = _event_callback(text, request.content_type)
         found = envelope(body) if body is not None else None
         if body is not None and found is not None:
-            if await runtime.inbox.record(inbox_event(found, body, runtime.clock)):
+            if await runtime.inbox.record(arrival(found, body, runtime.clock)):
                 runtime.processor.submit(found.event_id)
             return web.Response(status=200)
     try:

@@ -59,7 +59,10 @@ def build_teams(services: Services, auth: BotFrameworkAuthentication | None = No
         admin_ids=services.settings.admin.user_ids,
     )
     router = TeamsRouter(services.context, adapter, secrets.microsoft_app_id, gateway, services.uow)
-    processor = InboxProcessor(services.uow, services.clock, router, platform=TEAMS_PLATFORM)
+    lease = timedelta(seconds=services.settings.scheduler.inbox_claim_seconds)
+    processor = InboxProcessor(
+        services.uow, services.clock, router, platform=TEAMS_PLATFORM, lease=lease
+    )
     bot = LearnlinkTeamsBot(services.context, services.uow, services.clock, processor)
     return TeamsRuntime(adapter, bot, gateway, router, processor)
 
@@ -84,12 +87,13 @@ async def _messages(request: web.Request) -> web.StreamResponse:
     await _an_activity(request)
     runtime = request.app[TEAMS]
     metrics = request.app[METRICS]
-    metrics.events_received.labels("teams").inc()
-    with metrics.ack_seconds.labels("teams").time():
+    meters = metrics.acks("teams")
+    meters.received.inc()
+    with meters.seconds.time():
         response = await runtime.adapter.process(request, runtime.bot)
     answer = response if response is not None else web.Response(status=201)
     if answer.status < 300:
-        metrics.events_acked.labels("teams").inc()
+        meters.acked.inc()
     return answer
 
 
