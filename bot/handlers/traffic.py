@@ -1,51 +1,56 @@
-"""Acks first: the work after the ack gives way while requests are pouring in.
+"""Acks first: the work after the ack gives way while acks are waiting.
 
 Slack wants its 200 within 3 seconds, retries when it is late, and turns
 off an app's event subscriptions when too many acks fail. Everything that
 matters for the ack (verify, store in the inbox, answer) runs at once; the
 processing of stored events runs on the same event loop and, under a burst,
 would take the CPU the acks need. So before it starts on the next event the
-processor waits for a short lull in arrivals, but never longer than
-`longest_wait`: under sustained load the work still moves, just behind the
-acks. Nothing is lost while it waits; the events are in the inbox.
+processor waits until no request is waiting for its ack, but never longer
+than `longest_wait`: at an ordinary rate (acks take a few milliseconds)
+the work hardly waits at all; under a burst it moves behind the acks, and
+under sustained overload it still moves. Nothing is lost while it waits; the
+events are in the inbox.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
 
 
 class Traffic:
-    """When the last request arrived, and a way to wait for a lull."""
+    """Requests waiting for their ack, the last arrival, and a way to wait for a lull."""
 
-    def __init__(
-        self,
-        *,
-        lull: float = 0.02,
-        longest_wait: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, *, lull: float = 0.005, longest_wait: float = 1.0) -> None:
         self._lull = lull
         self._longest_wait = longest_wait
-        self._clock = clock
+        self.waiting = 0
         self._last_arrival = float("-inf")
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def arrived(self) -> None:
-        """A request came in (called on the ack path: keep it cheap)."""
-        self._last_arrival = self._clock()
+        """A request came in and waits for its ack (the ack path: keep it cheap)."""
+        self.waiting += 1
+        self._last_arrival = time.monotonic()
+        self._idle.clear()
 
-    @property
-    def busy(self) -> bool:
-        return self._clock() - self._last_arrival < self._lull
+    def acked(self) -> None:
+        """That request has its answer."""
+        self.waiting = max(0, self.waiting - 1)
+        if not self.waiting:
+            self._idle.set()
 
     async def give_way(self) -> None:
-        """Return once no request has arrived for `lull` seconds, or after `longest_wait`."""
-        deadline = self._clock() + self._longest_wait
-        while True:
-            now = self._clock()
-            quiet_for = now - self._last_arrival
-            if quiet_for >= self._lull or now >= deadline:
+        """Return once no ack is waiting and none arrived for `lull`, or after `longest_wait`."""
+        deadline = time.monotonic() + self._longest_wait
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self.waiting:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._idle.wait(), remaining)
+                continue
+            quiet_for = time.monotonic() - self._last_arrival
+            if quiet_for >= self._lull:
                 return
-            await asyncio.sleep(min(self._lull - quiet_for, deadline - now))
+            await asyncio.sleep(min(self._lull - quiet_for, remaining))

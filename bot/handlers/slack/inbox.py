@@ -112,13 +112,17 @@ class InboxWriter:
 
     async def record(self, event: Arrival) -> bool:
         """Store the event; True when its id is new (the first of duplicates in a batch)."""
-        if self._traffic is not None:
-            self._traffic.arrived()
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((event, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write(), name="slack-inbox-writer")
-        return await future
+        if self._traffic is None:
+            return await future
+        self._traffic.arrived()
+        try:
+            return await future
+        finally:
+            self._traffic.acked()
 
     async def _write(self) -> None:
         await self._gather()
