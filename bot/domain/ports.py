@@ -7,7 +7,7 @@ without a database or a Slack workspace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -123,6 +123,11 @@ class ReferralRepository(Protocol):
     async def for_question(self, question_id: int) -> Sequence[Referral]: ...
     async def for_person(self, person_id: int) -> Sequence[Referral]: ...
     async def asked_since(self, since: datetime) -> Sequence[Referral]: ...
+    async def loads(
+        self, day_starts: Mapping[int, datetime], week_start: datetime
+    ) -> dict[int, tuple[int, int, datetime]]:
+        """Per person asked since `week_start`: asks since their day start, asks, the last ask."""
+        ...
 
 
 class ProgramRepository(Protocol):

@@ -10,7 +10,6 @@ an idempotency key so a repeated `advance` never asks anyone twice.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -152,25 +151,14 @@ async def loads_at(
     uow: UnitOfWork, now: datetime, person_ids: set[int], settings: Settings
 ) -> dict[int, Load]:
     """Asks per person today (in their timezone), in the last week, and the last one."""
-    recent = [
-        r
-        for r in await uow.referrals.asked_since(now - timedelta(days=7))
-        if r.person_id in person_ids and r.asked_at is not None
-    ]
-    people = {pid: await uow.people.get(pid) for pid in {r.person_id for r in recent}}
-    today: Counter[int] = Counter()
-    last: dict[int, datetime] = {}
-    for referral in recent:
-        assert referral.asked_at is not None
-        person = people.get(referral.person_id)
+    day_starts = {}
+    for pid in person_ids:
+        person = await uow.people.get(pid)
         zone = ZoneInfo((person and person.timezone) or settings.organisation.default_timezone)
-        if referral.asked_at.astimezone(zone).date() == now.astimezone(zone).date():
-            today[referral.person_id] += 1
-        last[referral.person_id] = max(
-            last.get(referral.person_id, referral.asked_at), referral.asked_at
-        )
-    weekly = Counter(r.person_id for r in recent)
-    return {pid: Load(today[pid], weekly[pid], last.get(pid)) for pid in weekly}
+        local = now.astimezone(zone)
+        day_starts[pid] = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    loads = await uow.referrals.loads(day_starts, now - timedelta(days=7))
+    return {pid: Load(today, week, last) for pid, (today, week, last) in loads.items()}
 
 
 async def advance(ctx: Context, question_id: int) -> Wave | None:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Engine, Insert, create_engine, event
+from sqlalchemy import Connection, Engine, Insert, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -41,6 +41,7 @@ class SqlInboxLog:
         self._statement = _statement(postgresql_insert if postgres else sqlite_insert)
         self._sync = _sqlite_file_engine(engine)
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="inbox-log") if self._sync else None
+        self._connection: Connection | None = None  # used on that thread only
 
     async def append(self, arrivals: Sequence[Arrival]) -> set[str]:
         if not arrivals:
@@ -54,13 +55,28 @@ class SqlInboxLog:
         return await loop.run_in_executor(self._thread, self._append_sync, rows)
 
     def _append_sync(self, rows: list[dict[str, Any]]) -> set[str]:
+        """On the log's own thread: one transaction on the connection that thread keeps."""
         assert self._sync is not None
-        with self._sync.begin() as connection:
-            return {str(event_id) for (event_id,) in connection.execute(self._statement, rows)}
+        if self._connection is None or self._connection.invalidated:
+            self._connection = self._sync.connect()
+        try:
+            with self._connection.begin():
+                result = self._connection.execute(self._statement, rows)
+                return {str(event_id) for (event_id,) in result}
+        except Exception:
+            self._connection.close()  # a broken connection is not reused
+            self._connection = None
+            raise
+
+    def _close_sync(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def close(self) -> None:
         """Release the thread and its connection (the async engine is disposed elsewhere)."""
         if self._thread is not None:
+            self._thread.submit(self._close_sync).result()
             self._thread.shutdown(wait=True)
         if self._sync is not None:
             self._sync.dispose()

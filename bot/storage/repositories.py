@@ -5,10 +5,10 @@ Each repository is a thin layer over one session: queries, no business rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Text, cast, delete, or_, select, update
+from sqlalchemy import Text, and_, case, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -331,6 +331,28 @@ class SqlReferralRepository(_Repository):
     async def asked_since(self, since: datetime) -> Sequence[Referral]:
         query = select(Referral).where(t.referrals.c.asked_at >= since)
         return (await self.session.scalars(query)).all()
+
+    async def loads(
+        self, day_starts: Mapping[int, datetime], week_start: datetime
+    ) -> dict[int, tuple[int, int, datetime]]:
+        """One aggregate over the week's asks of the people being considered.
+
+        Each person's day starts at their own local midnight, hence one CASE
+        arm per person; the work stays in the database however many asks
+        there were.
+        """
+        if not day_starts:
+            return {}
+        c = t.referrals.c
+        arms = [(and_(c.person_id == pid, c.asked_at >= day), 1) for pid, day in day_starts.items()]
+        today = case(*arms, else_=0)
+        query = (
+            select(c.person_id, func.sum(today), func.count(), func.max(c.asked_at))
+            .where(c.person_id.in_(sorted(day_starts)), c.asked_at >= week_start)
+            .group_by(c.person_id)
+        )
+        rows = await self.session.execute(query)
+        return {int(pid): (int(day), int(week), last) for pid, day, week, last in rows}
 
 
 class SqlProgramRepository(_Repository):

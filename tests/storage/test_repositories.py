@@ -156,6 +156,43 @@ async def test_questions_answers_and_referrals(services: Services) -> None:
             await uow.session.flush()
 
 
+async def test_loads_count_each_persons_day_week_and_last_ask(services: Services) -> None:
+    asker = await add_person(services, "Asker")
+    tokyo = await add_person(services, "Tokyo")
+    london = await add_person(services, "London")
+    idle = await add_person(services, "Idle")
+    assert asker.id and tokyo.id and london.id and idle.id
+    async with services.uow() as uow:
+        workspace = await uow.workspaces.get_or_create("slack", "T1", "Acme")
+        assert workspace.id is not None
+        times = {
+            tokyo.id: [T0 - timedelta(days=8), T0 - timedelta(days=2), T0 - timedelta(hours=2)],
+            london.id: [T0 - timedelta(days=1), T0 - timedelta(hours=1), T0],
+        }
+        for n in range(3):
+            question = await uow.questions.add(
+                Question(workspace.id, asker.id, f"q{n}", channel_id="C1", message_id=f"1.{n}")
+            )
+            assert question.id is not None
+            for pid, asked in times.items():
+                await uow.referrals.add(Referral(question.id, pid, 1, 0.5, asked_at=asked[n]))
+        await uow.commit()
+    # T0 is 09:30 UTC: 18:30 in Tokyo (its day began 15:00 UTC the day before), 09:30 in London
+    day_starts = {
+        tokyo.id: datetime(2026, 2, 28, 15, 0, tzinfo=UTC),
+        london.id: datetime(2026, 3, 1, 0, 0, tzinfo=UTC),
+        idle.id: datetime(2026, 3, 1, 0, 0, tzinfo=UTC),
+    }
+    async with services.uow() as uow:
+        loads = await uow.referrals.loads(day_starts, T0 - timedelta(days=7))
+    assert loads == {
+        tokyo.id: (1, 2, T0 - timedelta(hours=2)),  # the 8-day-old ask is outside the week
+        london.id: (2, 3, T0),  # yesterday's ask counts for the week, not the day
+    }
+    async with services.uow() as uow:
+        assert await uow.referrals.loads({}, T0) == {}
+
+
 async def test_evidence_text_is_forgotten_after_retention(services: Services) -> None:
     person = await add_person(services)
     assert person.id is not None
