@@ -196,7 +196,7 @@ async def _next_wave(ctx: Context, question_id: int) -> Wave | None:
         queued = [r for r in referrals if r.state == ReferralState.QUEUED]
         slots = limits.asks_at_once - active
         chosen = await _due(uow, ctx, queued, now, slots, urgent=question.urgent)
-        reachable = await uow.people.user_ids(platform)
+        reachable = await uow.people.user_ids(platform) if unsent or chosen else {}
         for referral in chosen:
             referral.state = ReferralState.ASKED
             referral.asked_at = now
