@@ -99,23 +99,35 @@ class InboxWriter:
     acked before it is stored), but a burst of N requests costs one insert and
     one commit instead of N, and on SQLite the requests no longer queue one by
     one for the write lock (whose busy wait sleeps in steps of up to 100 ms).
+
+    Up to `depth` batches are in flight at once: while one commits, the
+    requests that arrive meanwhile form the next, and the acks of the first go
+    out while the second commits, so the server is never idle waiting for a
+    commit while requests wait to be read. (A duplicate id in two batches is
+    still stored once: the insert skips ids already there.)
     """
 
     def __init__(
-        self, log: InboxLog, *, max_batch: int = 256, traffic: Traffic | None = None
+        self,
+        log: InboxLog,
+        *,
+        max_batch: int = 256,
+        depth: int = 2,
+        traffic: Traffic | None = None,
     ) -> None:
         self._log = log
         self._traffic = traffic
         self._max_batch = max_batch
+        self._depth = depth
         self._waiting: list[tuple[Arrival, asyncio.Future[bool]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._committing: set[asyncio.Task[None]] = set()
+        self._gathering = False  # a batch is collecting its rows
 
     async def record(self, event: Arrival) -> bool:
         """Store the event; True when its id is new (the first of duplicates in a batch)."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((event, future))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="slack-inbox-writer")
+        self._start_batches()
         if self._traffic is None:
             return await future
         self._traffic.arrived()
@@ -124,27 +136,45 @@ class InboxWriter:
         finally:
             self._traffic.acked()
 
-    async def _write(self) -> None:
-        await self._gather()
-        while self._waiting:
+    def _start_batches(self) -> None:
+        """Start a batch unless one is still gathering its rows or `depth` are in flight."""
+        if self._waiting and not self._gathering and len(self._committing) < self._depth:
+            self._gathering = True
+            task = asyncio.create_task(self._commit_next(), name="slack-inbox-batch")
+            self._committing.add(task)
+
+    async def _commit_next(self) -> None:
+        try:
+            try:
+                await self._gather()
+            finally:
+                self._gathering = False
             batch = self._waiting[: self._max_batch]
             del self._waiting[: len(batch)]
-            try:
-                new = await self._insert([event for event, _ in batch])
-            except Exception as exc:
-                if len(batch) == 1:
-                    _settle(batch[0][1], exc)
-                else:  # one bad row must not fail the others: store them one by one
-                    await self._one_by_one(batch)
-                continue
-            for event, future in batch:
-                _settle(future, event.event_id in new)
-                new.discard(event.event_id)  # a duplicate within the batch is not new
+            self._start_batches()  # whoever is left, or arrives now, forms the next batch
+            if batch:
+                await self._commit(batch)
+        finally:
+            self._committing.discard(asyncio.current_task())
+            self._start_batches()
+
+    async def _commit(self, batch: list[tuple[Arrival, asyncio.Future[bool]]]) -> None:
+        try:
+            new = await self._insert([event for event, _ in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0][1], exc)
+            else:  # one bad row must not fail the others: store them one by one
+                await self._one_by_one(batch)
+            return
+        for event, future in batch:
+            _settle(future, event.event_id in new)
+            new.discard(event.event_id)  # a duplicate within the batch is not new
 
     async def _gather(self, most_turns: int = 8) -> None:
         """Let the requests already read by this turn of the loop join the first batch.
 
-        The writer starts with the first request of a burst; the others that
+        A batch starts with the first request of a burst; the others that
         arrived with it reach `record` a few loop turns later. Waiting until a
         turn adds nobody (at most `most_turns`, well under a millisecond) makes
         their rows share the commit instead of each waiting for its own.
