@@ -7,6 +7,7 @@ from the calls on the fake Slack Web API, what we hold from every table.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, func, select
 
 from bot.handlers.retention import apply_retention
 from bot.handlers.rounds import run_round
+from bot.settings import Settings
 from bot.storage import tables as t
 from tests.fakes.slack_api import Call
 from tests.fakes.slack_signing import event_request, message_event
@@ -25,8 +27,15 @@ QUESTION = "How do I rotate the terraform state key without downtime?"
 
 
 @pytest.fixture
-async def org(slack: Slack) -> Slack:
-    """Ann asks; Eve and Olly know terraform; Ada is a workspace admin (for pairing)."""
+async def org(database: Settings, start_slack: Callable[..., Awaitable[Slack]]) -> Slack:
+    """On SQLite and on PostgreSQL: Ann asks; Eve and Olly know terraform; Ada is an admin."""
+    env = {}
+    if database.database_url.startswith("postgresql"):
+        env = {
+            "DATABASE_URL": database.database_url,
+            "LEARNLINK_DATABASE__SCHEMA": database.database.schema_name,
+        }
+    slack = await start_slack(**env)
     api = slack.api
     api.add_user("UASKER", "Ann Asker", tz="UTC")
     api.add_user("UEXPERT", "Eve Expert", tz="UTC")

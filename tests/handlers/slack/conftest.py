@@ -162,10 +162,11 @@ async def start_slack(
     started: list[tuple[web.AppRunner, Services]] = []
 
     async def start(**env: str) -> Slack:
+        """A database named in `env` (PostgreSQL) is migrated; else a migrated copy is used."""
         clock = FakeClock(NOW)
         shutil.copyfile(migrated_database, tmp_path / "slack.db")
         settings = slack_settings(tmp_path, slack_api, **env)
-        services = await bootstrap(settings, clock=clock, migrate=False)
+        services = await bootstrap(settings, clock=clock, migrate="DATABASE_URL" in env)
         port = free_port()
         runner = await start_server(services, "127.0.0.1", port)
         started.append((runner, services))
