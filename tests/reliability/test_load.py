@@ -33,6 +33,12 @@ RATE = 40.0  # events per second
 MAX_GROWTH = 64 * 1024 * 1024  # generous: allocator noise and caches, not a leak's slope
 
 
+def rss_curve(samples: list[tuple[float, int]]) -> str:
+    """Resident memory at each tenth of the run: a leak climbs to the end, a cache levels off."""
+    points = [samples[min(len(samples) - 1, len(samples) * k // 10)][1] for k in range(11)]
+    return " ".join(f"{rss / 2**20:.0f}" for rss in points)
+
+
 async def test_sustained_load_loses_nothing_and_memory_stays_flat(tmp_path: Path) -> None:
     database: Settings = sqlite_settings(tmp_path / "load.db")
     await seed(database)
@@ -74,6 +80,7 @@ async def test_sustained_load_loses_nothing_and_memory_stays_flat(tmp_path: Path
         f"\nload: {len(events)} events in {SECONDS:.0f} s, {acked} acked, {done} processed; "
         f"RSS after warm-up {baseline / 2**20:.1f} MiB, at the end {end_rss / 2**20:.1f} MiB "
         f"(growth {growth / 2**20:+.1f} MiB, peak {max(r for _, r in samples) / 2**20:.1f} MiB)"
+        f"\nRSS by tenths of the run (MiB): {rss_curve(samples)}"
     )
     assert exit_code == 0, server.tail()
     assert acked == len(events), "some events were not acked"
