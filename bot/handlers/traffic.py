@@ -5,11 +5,12 @@ off an app's event subscriptions when too many acks fail. Everything that
 matters for the ack (verify, store in the inbox, answer) runs at once; the
 processing of stored events runs on the same event loop and, under a burst,
 would take the CPU the acks need. So before it starts on the next event the
-processor waits until no request is waiting for its ack, but never longer
-than `longest_wait`: at an ordinary rate (acks take a few milliseconds)
-the work hardly waits at all; under a burst it moves behind the acks, and
-under sustained overload it still moves. Nothing is lost while it waits; the
-events are in the inbox.
+processor waits until no request is waiting for its ack and none arrived in
+the last `lull` (5 ms), but never longer than `longest_wait`: at an ordinary
+rate (tens of events a second, acks of a few milliseconds) the work hardly
+waits; under a burst it moves behind the acks; under sustained overload it
+still moves. Nothing is lost while it waits; the events are in the inbox.
+(A 20 ms lull starved the work at 40 events/s in the 10-minute load test.)
 """
 
 from __future__ import annotations
