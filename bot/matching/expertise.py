@@ -233,8 +233,9 @@ class ExpertiseIndex:
         activity = self._activity.at(now_s, self._people.size)[people]
         factor = decay_factor(now_s, self._weights.half_life_days)
         answered, resolved = self._people.answer_sums(people)
+        idle = self._people.idle_hours(people, now_s)
         return combine(
-            relevance[people], activity, resolved * factor, answered * factor, self._params
+            relevance[people], activity, resolved * factor, answered * factor, idle, self._params
         )
 
     def _ranked(self, slot: int, score: float, relevance: _Relevance, best: float) -> RankedExpert:

@@ -79,6 +79,12 @@ class PersonTable:
         value = float(self._last_seen[slot])
         return None if value == -np.inf else value
 
+    def idle_hours(self, slots: np.ndarray, now_seconds: float) -> np.ndarray:
+        """Hours from each slot's newest evidence to ``now`` (0 if never seen or later)."""
+        last = self._last_seen.view[slots]
+        idle = np.where(np.isfinite(last), now_seconds - last, 0.0) / 3600.0
+        return np.maximum(idle, 0.0)
+
     def answer_sums(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Growth-scaled (answered, resolved) sums of ``slots``."""
         return self._answered.view[slots], self._resolved.view[slots]

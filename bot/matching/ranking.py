@@ -9,9 +9,15 @@ the others softly:
     score = (relevance / best relevance + relevance_floor)
           * (recent answers + activity_floor)
           * ((resolved + 1) / (answered + 3)) ** track_record_weight
+          * (hours since last seen + 1) ** -idle_exponent
 
 "Recent answers" fade with a short half-life (a week); resolved and answered
-counts fade with the evidence half-life. The relevance floor is small, so
+counts fade with the evidence half-life. "Last seen" is the person's newest
+evidence of any kind (an answer, a question, a declared skill): someone who
+asked something an hour ago is around, someone silent for months likely is
+not. The exponent is small (0.1: an hour idle costs 7%, a day 27%, a month
+48%), so it only tips close calls; on every StackExchange replay it raises
+both P@1 and MRR (by 1-3% of MRR). The relevance floor is small, so
 someone with any matching evidence (even only a declared skill) comes before
 a busy colleague with none.
 
@@ -45,6 +51,7 @@ class RankingParams:
     answered_prior: float = 3.0
     track_record_weight: float = 1.0
     common_term_share: float = 0.05
+    idle_exponent: float = 0.1
 
     def __post_init__(self) -> None:
         if self.top_documents < 1 or self.activity_half_life_days <= 0:
@@ -81,9 +88,10 @@ def combine(
     activity: np.ndarray,
     resolved: np.ndarray,
     answered: np.ndarray,
+    idle_hours: np.ndarray,
     params: RankingParams,
 ) -> np.ndarray:
-    """Final scores (> 0) per person from the three signals."""
+    """Final scores (> 0) per person from the four signals."""
     relevance = np.maximum(relevance, 0.0)
     best = float(relevance.max()) if len(relevance) else 0.0
     relative = relevance / best if best > 0 else np.zeros_like(relevance)
@@ -92,4 +100,5 @@ def combine(
         (relative + params.relevance_floor)
         * (activity + params.activity_floor)
         * track**params.track_record_weight
+        * (np.maximum(idle_hours, 0.0) + 1.0) ** -params.idle_exponent
     )

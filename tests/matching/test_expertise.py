@@ -71,6 +71,7 @@ def test_not_me_lowers_that_topic_only(analyzer: Analyzer) -> None:
     ]
     evidence = [ev(p, K.ANSWER, text, d) for p in ("erin", "frank") for text, d in same]
     evidence.append(ev("frank", K.NOT_ME, topic="terraform", days_ago=1))
+    evidence.append(ev("erin", K.ASKED, "lunch?", days_ago=1))  # both last seen a day ago
     index = ExpertiseIndex.build(analyzer, None, evidence)
     tf = index.rank("terraform drift after apply?", NOW)
     assert ids(tf) == ["erin", "frank"]
@@ -113,6 +114,18 @@ def test_recent_activity_breaks_a_tie_in_knowledge(analyzer: Analyzer) -> None:
         analyzer, None, [ev("old", K.ANSWER, text, 200), ev("new", K.ANSWER, text, 1)]
     )
     assert ids(index.rank(K8S_Q, NOW)) == ["new", "old"]
+
+
+def test_someone_seen_lately_comes_before_an_equal_who_went_quiet(analyzer: Analyzer) -> None:
+    """Same answer, same day; one of them asked something an hour ago (so is around)."""
+    text = "kubernetes pod restarts: probes"
+    history = [ev(name, K.ANSWER, text, 20) for name in ("quiet", "around")]
+    history.append(ev("around", K.ASKED, "where is the lunch menu?", days_ago=1 / 24))
+    index = ExpertiseIndex.build(analyzer, None, history)
+    ranked = index.rank(K8S_Q, NOW)
+    assert ids(ranked) == ["around", "quiet"]
+    # the idle term only tips a close call: 20 days quiet costs about 44%
+    assert ranked[1].score / ranked[0].score == pytest.approx((481 / 2) ** -0.1, rel=1e-6)
 
 
 def test_evidence_weighs_half_after_one_half_life(analyzer: Analyzer) -> None:

@@ -57,9 +57,18 @@ class Live:
     response_url: str  # on the fake Slack API: replies never leave 127.0.0.1
 
     def settle(self) -> None:
-        """Wait for the work after earlier acks, so counts show only this request's writes."""
-        for processor in self.processors:
-            asyncio.run_coroutine_threadsafe(processor.drain(10), self.loop).result(30)
+        """Wait for the work after earlier acks, so counts show only this request's writes.
+
+        An ack's work is submitted a moment after the response (the inbox
+        write commits first), so idle must hold on two looks 20 ms apart.
+        """
+        deadline = time.monotonic() + 30
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            for processor in self.processors:
+                asyncio.run_coroutine_threadsafe(processor.drain(10), self.loop).result(30)
+            quiet = 0 if any(p.busy for p in self.processors) else quiet + 1
+            time.sleep(0.02)
 
     def request(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
@@ -376,6 +385,7 @@ def test_bodies_over_one_mib_are_refused_with_413(live: Live, path: str) -> None
         if path == "/slack/events"
         else {"Content-Type": content_type}
     )
+    live.settle()
     before = live.counts()
     status, _ = live.request("POST", path, raw, headers)
     assert status == 413
