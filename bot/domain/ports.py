@@ -180,6 +180,12 @@ class InboxRepository(Protocol):
         """Take the event for processing until `until`; None when done, spent or claimed."""
         ...
 
+    async def finish(
+        self, platform: str, event_id: str, state: str, error: str | None, at: datetime
+    ) -> None:
+        """Record the outcome (done or failed, with the error) and let go of the claim."""
+        ...
+
     async def retryable(
         self, platform: str, before: datetime, max_attempts: int, limit: int = 100
     ) -> Sequence[InboxEvent]:

@@ -38,9 +38,8 @@ async def capture_message(ctx: Context, message: MessagePosted) -> Captured:
     if message.thread_id and message.thread_id != message.message_id:
         recorded = await record_answer(ctx, message)
         return Captured("answer" if recorded else "ignored", "thread reply", recorded)
-    mode = await channel_mode(ctx, message)
-    if mode == "off" and not message.explicit:
-        return Captured("off", "capture is off in this channel")
+    # detection first: most channel messages are not questions, and they
+    # should cost no database round trip at all
     detection = detect_question(
         MessageFacts(
             text=message.text,
@@ -52,6 +51,9 @@ async def capture_message(ctx: Context, message: MessagePosted) -> Captured:
     )
     if not detection.is_question:
         return Captured("ignored", detection.reason)
+    mode = await channel_mode(ctx, message)
+    if mode == "off" and not message.explicit:
+        return Captured("off", "capture is off in this channel")
     question_id, new = await _store_question(ctx, message)
     if mode == "suggest-only" and not message.explicit:
         await _suggest_in_thread(ctx, message, question_id)  # keyed: posted once

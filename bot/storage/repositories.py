@@ -490,13 +490,14 @@ class SqlInboxRepository(_Repository):
     ) -> InboxEvent | None:
         """Take the event for processing until `until`; None when done, spent or claimed.
 
-        One conditional UPDATE, so of two replicas (or a replica and its
-        retry loop) claiming the same event at once exactly one wins; a claim
-        whose process died runs out at `until` and the event can be taken again.
+        One conditional UPDATE ... RETURNING, so of two replicas (or a replica
+        and its retry loop) claiming the same event at once exactly one wins,
+        and the winner gets the row in the same round trip; a claim whose
+        process died runs out at `until` and the event can be taken again.
         """
         c = t.inbox.c
-        result = await self.session.execute(
-            update(t.inbox)
+        claimed = await self.session.scalars(
+            update(InboxEvent)
             .where(
                 c.platform == platform,
                 c.event_id == event_id,
@@ -505,14 +506,22 @@ class SqlInboxRepository(_Repository):
                 or_(c.claimed_until.is_(None), c.claimed_until < now),
             )
             .values(attempts=c.attempts + 1, claimed_until=until)
+            .returning(InboxEvent),
+            execution_options={"synchronize_session": False, "populate_existing": True},
+        )
+        return claimed.one_or_none()
+
+    async def finish(
+        self, platform: str, event_id: str, state: str, error: str | None, at: datetime
+    ) -> None:
+        """Record the outcome and let go of the claim, in one UPDATE."""
+        c = t.inbox.c
+        await self.session.execute(
+            update(t.inbox)
+            .where(c.platform == platform, c.event_id == event_id)
+            .values(state=state, last_error=error, processed_at=at, claimed_until=None)
             .execution_options(synchronize_session=False)
         )
-        if not getattr(result, "rowcount", 0):
-            return None
-        event = await self.get(platform, event_id)
-        if event is not None:
-            await self.session.refresh(event)
-        return event
 
     async def retryable(
         self, platform: str, before: datetime, max_attempts: int, limit: int = 100

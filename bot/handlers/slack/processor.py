@@ -134,11 +134,11 @@ class InboxProcessor:
 
     async def _finish(self, event_id: str, state: str, error: str | None) -> None:
         async with self._uow() as uow:
-            event = await uow.inbox.get(self._platform, event_id)
-            if event is None:
-                return
-            event.state = state
-            event.last_error = error[:MAX_ERROR_CHARS] if error else None
-            event.processed_at = self._clock.now()
-            event.claimed_until = None
+            await uow.inbox.finish(
+                self._platform,
+                event_id,
+                state,
+                error[:MAX_ERROR_CHARS] if error else None,
+                self._clock.now(),
+            )
             await uow.commit()
