@@ -91,7 +91,7 @@ def combine(
     idle_hours: np.ndarray,
     params: RankingParams,
 ) -> np.ndarray:
-    """Final scores (> 0) per person from the four signals."""
+    """Final scores (> 0) per person from the four signals (``idle_hours`` >= 0)."""
     relevance = np.maximum(relevance, 0.0)
     best = float(relevance.max()) if len(relevance) else 0.0
     relative = relevance / best if best > 0 else np.zeros_like(relevance)
@@ -100,5 +100,5 @@ def combine(
         (relative + params.relevance_floor)
         * (activity + params.activity_floor)
         * track**params.track_record_weight
-        * (np.maximum(idle_hours, 0.0) + 1.0) ** -params.idle_exponent
+        * (idle_hours + 1.0) ** -params.idle_exponent
     )
