@@ -9,6 +9,7 @@ copying. Views are meant to live for one query only.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -43,6 +44,14 @@ class Growable:
         except BufferError:  # a numpy view outlived its query: detach from it
             self._data = array(self._typecode, self._data)
             self._data.append(value)
+
+    def extend(self, values: Sequence[float]) -> None:
+        size = len(self._data)
+        try:
+            self._data.extend(values)
+        except BufferError:  # a numpy view outlived its query: detach from it
+            self._data = array(self._typecode, self._data[:size])  # drop a partial extend
+            self._data.extend(values)
 
     def grow(self, size: int) -> None:
         """Make the column at least ``size`` long, new items set to the fill value."""

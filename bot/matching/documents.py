@@ -15,6 +15,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,13 +23,26 @@ import scipy.sparse as sp
 from bot.matching.arrays import Growable
 
 _MIN_PENDING = 50_000
+_MIN_BATCH = 32  # documents; fewer are added one by one (see ``add_many``)
+
+
+class _Vocabulary(dict[str, int]):
+    """Term -> column number; looking up a new term gives it the next column.
+
+    Why ``__missing__``: ``map(vocabulary.__getitem__, terms)`` numbers a
+    document's terms in C, a large share of the cost of building the index.
+    """
+
+    def __missing__(self, term: str) -> int:
+        column = self[term] = len(self)
+        return column
 
 
 class DocumentMatrix:
     """Rows = documents (owner slot, signed weight, kind code); columns = terms."""
 
     def __init__(self) -> None:
-        self.vocabulary: dict[str, int] = {}
+        self.vocabulary: dict[str, int] = _Vocabulary()
         self._base = sp.csc_matrix((0, 0), dtype=np.float32)
         self._base_df = np.zeros(0, dtype=np.int64)
         self._pending = (array("i"), array("i"), array("f"))  # rows, cols, values
@@ -55,17 +69,50 @@ class DocumentMatrix:
         row = self.n_rows
         counts = Counter(terms)
         if counts:
-            vocabulary = self.vocabulary
             logs = list(map(math.log1p, counts.values()))
             norm = math.hypot(*logs)
             rows, cols, vals = self._pending
             rows.extend([row] * len(counts))
-            cols.extend([vocabulary.setdefault(t, len(vocabulary)) for t in counts])
+            cols.extend(map(self.vocabulary.__getitem__, counts))
             vals.extend([x / norm for x in logs])
         self.owner.append(owner)
         self.weight.append(weight)
         self.kind.append(kind)
         return row
+
+    def add_many(
+        self,
+        documents: Sequence[Sequence[str]],
+        owners: Sequence[int],
+        weights: Sequence[float],
+        kinds: Sequence[int],
+    ) -> range:
+        """Append documents (terms of each, with owner slot, weight, kind code); their rows.
+
+        Why in batches: numbering terms and normalising counts with a few
+        numpy calls per batch, not Python per document, is most of what makes
+        rebuilding the index at start-up fast. A handful of documents go
+        through ``add`` (numpy's fixed cost per call would dominate); the rows
+        are the same either way (up to float rounding).
+        """
+        first = self.n_rows
+        if len(documents) < _MIN_BATCH:
+            for args in zip(documents, owners, weights, kinds, strict=True):
+                self.add(*args)
+            return range(first, self.n_rows)
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        terms = chain.from_iterable(documents)
+        cols = np.fromiter(map(self.vocabulary.__getitem__, terms), np.int64, int(lengths.sum()))
+        rows = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        rows, cols, vals = _normalised_counts(rows, cols, len(self.vocabulary))
+        p_rows, p_cols, p_vals = self._pending
+        p_rows.frombytes((rows + first).astype(np.int32).tobytes())
+        p_cols.frombytes(cols.astype(np.int32).tobytes())
+        p_vals.frombytes(vals.astype(np.float32).tobytes())
+        self.owner.extend(owners)
+        self.weight.extend(weights)
+        self.kind.extend(kinds)
+        return range(first, self.n_rows)
 
     def document_frequency(self, cols: np.ndarray) -> np.ndarray:
         """In how many documents each of ``cols`` occurs (buffered ones included)."""
@@ -194,3 +241,14 @@ class DocumentMatrix:
         self._dropped += int(np.count_nonzero(self.owner.view[rows] >= 0))
         self.owner.view[rows] = -1
         self.weight.view[rows] = 0.0
+
+
+def _normalised_counts(
+    rows: np.ndarray, cols: np.ndarray, n_cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (row, col) pair once, valued log(1 + count), each row scaled to unit length."""
+    pairs, counts = np.unique(rows * max(n_cols, 1) + cols, return_counts=True)
+    rows, cols = np.divmod(pairs, max(n_cols, 1))
+    logs = np.log1p(counts)
+    norms = np.sqrt(np.bincount(rows, weights=logs * logs))
+    return rows, cols, logs / norms[rows]

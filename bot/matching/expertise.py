@@ -8,9 +8,11 @@ time as it happens (no rebuild per message); ``build`` loads history on start.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,6 +29,22 @@ _ANSWER_CODES = np.array([_KIND_CODE[k] for k in ANSWER_KINDS], dtype=np.int8)
 _ANSWER_CODE_SET = frozenset(_ANSWER_CODES.tolist())
 _ASKED_CODE = _KIND_CODE[EvidenceKind.ASKED]
 _RESOLVED_CODE = _KIND_CODE[EvidenceKind.RESOLVED_ANSWER]
+_BUILD_BATCH = 4_096  # facts learned at a time when building (see ``add_many``)
+
+
+class _Fact(NamedTuple):
+    """One piece of evidence on its way into the index (see ``add_many``)."""
+
+    evidence: Evidence
+    slot: int
+    code: int
+    at: float  # POSIX seconds
+    grown: float  # weight scaled by growth (see decay)
+    terms: list[str]
+    topics: list[str]
+    text_weight: float  # the document row's weight, growth-scaled
+    scaled: float  # signed topic weight, growth-scaled
+    expert: bool  # evidence of expertise (not "asked" or "not me")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +125,9 @@ class ExpertiseIndex:
     ) -> ExpertiseIndex:
         """An index of all ``evidences`` (any order), ready to rank."""
         index = cls(analyzer, weights, params)
-        for evidence in evidences:
-            index.add(evidence)
+        stream = iter(evidences)
+        while batch := list(islice(stream, _BUILD_BATCH)):
+            index.add_many(batch)
         index.compact()
         return index
 
@@ -120,23 +139,53 @@ class ExpertiseIndex:
 
     def add(self, evidence: Evidence) -> None:
         """Learn one fact; cost is proportional to its text, not to the index."""
-        slot = self._people.slot(evidence.person_id)
-        kind = evidence.kind
-        code, kind_weight, text_weight = self._kind_info[kind]
+        self.add_many([evidence])
+
+    def add_many(self, evidences: Sequence[Evidence]) -> None:
+        """Learn facts in order; the same as adding them one by one, only faster."""
+        facts = [self._fact(evidence) for evidence in evidences]
+        documents = [fact for fact in facts if fact.code != _ASKED_CODE]
+        rows = self._docs.add_many(
+            [fact.terms for fact in documents],
+            [fact.slot for fact in documents],
+            [fact.text_weight for fact in documents],
+            [fact.code for fact in documents],
+        )
+        for fact, row in zip(documents, rows, strict=True):
+            self._people.add_row(fact.slot, row, expert=fact.expert)
+        for fact in facts:
+            self._tally(fact)
+
+    def _fact(self, evidence: Evidence) -> _Fact:
+        """What the index needs of one piece of evidence, its text analysed."""
+        analysis = self._analyzer.analyze(_document_text(evidence))
+        code, kind_weight, text_weight = self._kind_info[evidence.kind]
         at = evidence.at.timestamp()
         grown = evidence.weight * self._growth(at)
-        analysis = self._analyzer.analyze(_document_text(evidence))
         topics = analysis.topics
         if evidence.topic:
             topics = list(dict.fromkeys([self._analyzer.canonical_topic(evidence.topic), *topics]))
-        if code != _ASKED_CODE:
-            row = self._docs.add(analysis.terms, slot, text_weight * grown, code)
-            self._people.add_row(slot, row, expert=kind_weight > 0)
-        if code in _ANSWER_CODE_SET:
-            self._activity.add(slot, at, evidence.weight)
-            self._people.add_answer(slot, grown, code == _RESOLVED_CODE)
-        self._people.seen(slot, at)
-        self._ledger.record(slot, kind, topics, kind_weight * grown)
+        slot = self._people.slot(evidence.person_id)
+        return _Fact(
+            evidence,
+            slot,
+            code,
+            at,
+            grown,
+            analysis.terms,
+            topics,
+            text_weight * grown,
+            kind_weight * grown,
+            kind_weight > 0,
+        )
+
+    def _tally(self, fact: _Fact) -> None:
+        """Count a fact towards its person's activity, track record and topics."""
+        if fact.code in _ANSWER_CODE_SET:
+            self._activity.add(fact.slot, fact.at, fact.evidence.weight)
+            self._people.add_answer(fact.slot, fact.grown, fact.code == _RESOLVED_CODE)
+        self._people.seen(fact.slot, fact.at)
+        self._ledger.record(fact.slot, fact.evidence.kind, fact.topics, fact.scaled)
 
     def compact(self) -> None:
         """Merge buffered evidence into the main matrix now (otherwise done lazily)."""

@@ -10,8 +10,9 @@ canonical topic so that "k8s" and "kubernetes" meet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from itertools import pairwise
+from collections.abc import Callable, Iterable, Mapping
+from itertools import chain, compress, count, islice, pairwise
+from operator import attrgetter
 from typing import NamedTuple
 
 from bot.matching.markup import plain_text
@@ -27,8 +28,10 @@ _VERSIONED = re.compile(r"([a-z][a-z+#]*?)\d[\d.]*")
 _MAX_WORD = 40
 _MAX_CHARS = 100_000
 # distinct tokens remembered (about 300 bytes each; 10,000 people's chat has some
-# 20,000); the cache restarts when full, so ids and numbers cannot grow it forever
+# 20,000 words); each cache restarts when full, so nothing grows it forever
 _MAX_CACHED = 50_000
+_MAX_DIGIT_CACHED = 2_000
+_DIGIT = re.compile(r"\d")
 
 _TECH_TERMS = """
 c++ c# f# .net asp.net node.js vue.js react.js next.js ci/cd tcp/ip i/o a/b ui/ux pl/sql
@@ -46,11 +49,77 @@ class _Token(NamedTuple):
     starts_phrase: bool  # one of its forms can begin a multi-word phrase
 
 
+_FORMS, _TOPICS = attrgetter("forms"), attrgetter("topics")
+
+
 class Analysis(NamedTuple):
     """Index terms and canonical topics of one text."""
 
     terms: list[str]
     topics: list[str]
+
+
+class _Units(dict[str, tuple[str, ...]]):
+    """Whitespace token -> its index terms; a miss reads the token (``on_miss``)."""
+
+    def __init__(self, on_miss: Callable[[str], _Token]):
+        super().__init__()
+        self._on_miss = on_miss
+
+    def __missing__(self, raw: str) -> tuple[str, ...]:
+        return self._on_miss(raw).units
+
+
+class _TokenCache:
+    """What each whitespace token contributes, remembered, with sets for quick checks.
+
+    Why: a text is analysed with a few C-level passes over its tokens
+    (``map(units.__getitem__, ...)``, ``set.isdisjoint``), most of what makes
+    building the index at start-up fast. Why two limits: words recur, so up to
+    ``_MAX_CACHED`` are kept (a workspace's vocabulary); tokens with digits
+    (ticket numbers, ids, times) mostly never recur, and a server that kept
+    them would grow with every message, so at most ``_MAX_DIGIT_CACHED`` of
+    them are kept. Room is made before a text, never during it, so every token
+    of the text being analysed stays cached until it is done.
+    """
+
+    def __init__(self, read_token: Callable[[str], _Token]):
+        self._read_token = read_token
+        self.units = _Units(self._remember)
+        self.tokens: dict[str, _Token] = {}
+        self.phrase_starts: set[str] = set()  # tokens with a form that can begin a phrase
+        self.with_topics: set[str] = set()  # tokens that name a topic
+        self._with_digits: list[str] = []
+
+    @property
+    def sizes(self) -> tuple[int, int]:
+        """Tokens cached, and how many of them hold digits (for tests and diagnostics)."""
+        return len(self.tokens), len(self._with_digits)
+
+    def make_room(self, incoming: int) -> None:
+        """Forget enough that ``incoming`` new tokens keep both limits."""
+        if len(self.tokens) + incoming > _MAX_CACHED:
+            for cache in (self.units, self.tokens, self.phrase_starts, self.with_topics):
+                cache.clear()
+            self._with_digits.clear()
+        elif len(self._with_digits) + incoming > _MAX_DIGIT_CACHED:
+            for raw in self._with_digits:
+                self.units.pop(raw, None)
+                self.tokens.pop(raw, None)
+                self.phrase_starts.discard(raw)
+                self.with_topics.discard(raw)
+            self._with_digits.clear()
+
+    def _remember(self, raw: str) -> _Token:
+        token = self.tokens[raw] = self._read_token(raw)
+        self.units[raw] = token.units
+        if token.starts_phrase:
+            self.phrase_starts.add(raw)
+        if token.topics:
+            self.with_topics.add(raw)
+        if _DIGIT.search(raw):
+            self._with_digits.append(raw)
+        return token
 
 
 def _word_variants(word: str, known: frozenset[str]) -> list[str]:
@@ -89,18 +158,15 @@ class Analyzer:
         self._names = frozenset(names)
         self._starts = frozenset(k[0] for k in self._phrases if len(k) > 1)
         self._single = {k[0]: topic for k, topic in self._phrases.items() if len(k) == 1}
-        self._follow: dict[str, set[str]] = {}
-        for key in self._phrases:
-            if len(key) > 1:
-                self._follow.setdefault(key[0], set()).add(key[1])
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
         self._topic_terms = {
             t: tuple(w for w in self._catalog_words(t) if w not in STOP_WORDS) for t in names
         }
-        self._tokens: dict[str, _Token] = {}
-        self._units: dict[str, tuple[str, ...]] = {}  # token -> units, for the fast path
-        self._phrase_tokens: set[str] = set()
-        self._topic_tokens: set[str] = set()
+        self._follow: dict[str, set[str]] = {}  # a phrase's first word -> its second words
+        for key in self._phrases:
+            if len(key) > 1:
+                self._follow.setdefault(key[0], set()).add(key[1])
+        self._tokens = _TokenCache(self._read_token)
 
     @property
     def topic_names(self) -> frozenset[str]:
@@ -118,13 +184,16 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         """Terms and topics of ``text`` in one pass (what indexing needs)."""
         raw = plain_text(text[:_MAX_CHARS]).lower().replace("’", "'").split()
-        units = self._units
-        terms = [u for t in raw for u in (units[t] if t in units else self._token(t).units)]
-        if not self._phrase_tokens.isdisjoint(raw) and self._may_hold_phrase(raw):
-            return self._analyze_phrases([f for t in raw for f in self._tokens[t].forms])
-        if self._topic_tokens.isdisjoint(raw):
+        cache = self._tokens
+        cache.make_room(len(raw))
+        terms = list(chain.from_iterable(map(cache.units.__getitem__, raw)))
+        if not cache.phrase_starts.isdisjoint(raw) and self._may_hold_phrase(raw):
+            return self._analyze_phrases(
+                list(chain.from_iterable(map(_FORMS, map(cache.tokens.__getitem__, raw))))
+            )
+        if cache.with_topics.isdisjoint(raw):
             return Analysis(terms, [])
-        topics = (topic for t in raw for topic in self._tokens[t].topics)
+        topics = chain.from_iterable(map(_TOPICS, map(cache.tokens.__getitem__, raw)))
         return Analysis(terms, list(dict.fromkeys(topics)))
 
     def canonical_topic(self, name: str) -> str:
@@ -152,12 +221,10 @@ class Analyzer:
 
     def _may_hold_phrase(self, raw: list[str]) -> bool:
         """Cheap pre-check: a phrase's first word right before one of its second words."""
-        tokens, follow = self._tokens, self._follow
-        for i, token in enumerate(raw):
-            if token not in self._phrase_tokens:
-                continue
-            words = list(tokens[token].forms)
-            words.extend(next((tokens[t].forms[:1] for t in raw[i + 1 :] if tokens[t].forms), ()))
+        tokens, follow = self._tokens.tokens, self._follow
+        for i in compress(count(), map(self._tokens.phrase_starts.__contains__, raw)):
+            after = map(_FORMS, map(tokens.__getitem__, islice(raw, i + 1, None)))
+            words = tokens[raw[i]].forms + next(filter(None, after), ())[:1]
             if any(b in follow.get(a, ()) for a, b in pairwise(words)):
                 return True
         return False
@@ -170,8 +237,8 @@ class Analyzer:
                 return size, topic
         return 1, None
 
-    def _token(self, raw: str) -> _Token:
-        """Analyse one whitespace token and remember it (the caller relies on that)."""
+    def _read_token(self, raw: str) -> _Token:
+        """What one whitespace token contributes (the token cache calls this on a miss)."""
         forms = tuple(f for word in _WORD.findall(raw) for f in self._forms(word))
         units: list[str] = []
         topics: list[str] = []
@@ -182,19 +249,12 @@ class Analyzer:
                 topics.append(topic)
             elif form not in STOP_WORDS:
                 units.append(form)
-        token = _Token(forms, tuple(units), tuple(topics), not self._starts.isdisjoint(forms))
-        if len(self._tokens) >= _MAX_CACHED:
-            self._tokens.clear()
-            self._units.clear()
-            self._phrase_tokens.clear()
-            self._topic_tokens.clear()
-        self._tokens[raw] = token
-        self._units[raw] = token.units
-        if token.starts_phrase:
-            self._phrase_tokens.add(raw)
-        if topics:
-            self._topic_tokens.add(raw)
-        return token
+        return _Token(
+            forms,
+            tuple(units),
+            tuple(topics),
+            not self._starts.isdisjoint(forms),
+        )
 
     def _catalog_words(self, phrase: str) -> list[str]:
         """Normalised words of a catalog name or alias (no caching: runs once per entry)."""

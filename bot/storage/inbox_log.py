@@ -31,6 +31,8 @@ from bot.domain.model import Arrival, InboxState
 from bot.storage import tables as t
 from bot.storage.engine import sqlite_pragmas
 
+ROWS_PER_STATEMENT = 32  # see `_statement`
+
 
 class SqlInboxLog:
     """`InboxLog` on SQLAlchemy Core: `append` a batch, learn which ids were new."""
@@ -83,10 +85,22 @@ class SqlInboxLog:
 
 
 def _statement(insert: Any) -> Insert:
+    """The batch insert, at most `ROWS_PER_STATEMENT` rows to one INSERT.
+
+    SQLAlchemy sends a batch of N rows as one INSERT with N VALUES groups, a
+    different SQL text for every N, and the driver keeps each text prepared
+    (sqlite3: the last 128 per connection, about 1 KiB per row on SQLite).
+    Batch sizes vary with the load, so under sustained traffic that cache
+    kept filling with rarer and larger sizes (14 MiB for sizes 1 to 128) and
+    the server's memory grew with every new one. Pages of at most
+    `ROWS_PER_STATEMENT` rows keep it to that many small texts (under 1 MiB);
+    a larger batch still shares one transaction.
+    """
     statement: Insert = (
         insert(t.inbox)
         .on_conflict_do_nothing(index_elements=["platform", "event_id"])
         .returning(t.inbox.c.event_id)
+        .execution_options(insertmanyvalues_page_size=ROWS_PER_STATEMENT)
     )
     return statement
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.matching import text as text_module
 from bot.matching.catalog import load_topic_catalog
 from bot.matching.markup import plain_text
 from bot.matching.stemmer import stem
@@ -111,3 +112,21 @@ def test_bad_input_is_harmless(analyzer: Analyzer, text: str) -> None:
 def test_mixed_scripts_keep_non_latin_words(analyzer: Analyzer) -> None:
     terms = analyzer.terms("Kubernetes и текст 日本語")
     assert "kubernet" in terms and "текст" in terms and "日本語" in terms
+
+
+def test_ticket_numbers_do_not_grow_the_token_cache_and_results_stay_the_same() -> None:
+    """A server sees a new id in nearly every message; remembering them all would leak."""
+    catalog = load_topic_catalog(TOPICS_FILE)
+    long_lived, fresh = Analyzer(*catalog), Analyzer(*catalog)
+    texts = [
+        f"How do I configure machine learning for kubernetes q{n} at 10:{n % 60}?"
+        for n in range(5_000)
+    ]
+    for text in texts:
+        long_lived.analyze(text)
+    words, with_digits = long_lived._tokens.sizes
+    assert with_digits <= text_module._MAX_DIGIT_CACHED
+    assert words - with_digits < 20  # the words of the sentence, once each
+    for text in texts[-50:]:
+        assert long_lived.analyze(text) == fresh.analyze(text)
+    assert "machine learning" in long_lived.topics(texts[-1])

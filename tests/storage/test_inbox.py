@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, event
 
 from bot.bootstrap import Services
 from bot.domain.model import Arrival, InboxEvent
+from bot.storage.inbox_log import ROWS_PER_STATEMENT
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
@@ -38,6 +42,25 @@ async def test_append_stores_new_arrivals_and_skips_seen_ids(services: Services)
         ("slack", "Ev3"),
         ("teams", "Ev1"),
     ]
+
+
+async def test_a_large_batch_is_inserted_in_pages_of_bounded_size(services: Services) -> None:
+    """The driver keeps every INSERT text it saw prepared: a few page sizes, not one per batch."""
+    inserts: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO INBOX"):
+            inserts.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        ids = {f"Ev{n:03d}" for n in range(100)}
+        assert await services.inbox_log.append([arrival(i) for i in sorted(ids)]) == ids
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert len(inserts) == -(-100 // ROWS_PER_STATEMENT)
+    async with services.uow() as uow:
+        assert len(await uow.inbox.pending()) == 100
 
 
 async def test_concurrent_appends_of_one_id_store_it_once(services: Services) -> None:
