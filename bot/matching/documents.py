@@ -144,6 +144,22 @@ class DocumentMatrix:
         return self._accumulate(cols, weights)
 
     def _accumulate(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows with a non-zero weighted sum over ``cols``, and those sums."""
+        sums = self._dense_sums(cols, weights)
+        touched = np.flatnonzero(sums)
+        return touched, sums[touched]
+
+    def _lookup(self, cols: np.ndarray, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Weighted sums over ``cols`` for the given ``rows`` only.
+
+        Scattering whole columns into one dense array costs a pass over each
+        column; that is cheaper than a binary search per row and column, as
+        the rows found through the rarer terms are many.
+        """
+        return self._dense_sums(cols, weights)[rows]
+
+    def _dense_sums(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Every row's weighted sum over ``cols`` (sorted), as one array of all rows."""
         parts_rows, parts_vals = [], []
         indptr, indices, data = self._base.indptr, self._base.indices, self._base.data
         for col, w in zip(cols.tolist(), weights.tolist(), strict=True):
@@ -155,28 +171,9 @@ class DocumentMatrix:
             parts_rows.append(p_rows)
             parts_vals.append(p_vals)
         if not parts_rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
+            return np.zeros(self.n_rows)
         rows = np.concatenate(parts_rows)
-        sums = np.bincount(rows, weights=np.concatenate(parts_vals), minlength=self.n_rows)
-        touched = np.flatnonzero(sums)
-        return touched, sums[touched]
-
-    def _lookup(self, cols: np.ndarray, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Weighted sums over ``cols`` for the given sorted ``rows`` only."""
-        out = np.zeros(len(rows))
-        indptr, indices, data = self._base.indptr, self._base.indices, self._base.data
-        for col, w in zip(cols.tolist(), weights.tolist(), strict=True):
-            if col < self._base.shape[1]:
-                lo, hi = indptr[col], indptr[col + 1]
-                if hi > lo:
-                    pos = np.minimum(np.searchsorted(indices[lo:hi], rows), hi - lo - 1)
-                    found = indices[lo + pos] == rows
-                    out[found] += data[lo + pos[found]] * w
-        for p_rows, p_vals in self._pending_entries(cols, weights):
-            pos = np.minimum(np.searchsorted(rows, p_rows), len(rows) - 1)
-            found = rows[pos] == p_rows
-            np.add.at(out, pos[found], p_vals[found])
-        return out
+        return np.bincount(rows, weights=np.concatenate(parts_vals), minlength=self.n_rows)
 
     def _pending_entries(
         self, cols: np.ndarray, weights: np.ndarray
