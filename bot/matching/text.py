@@ -223,9 +223,13 @@ class Analyzer:
         """Cheap pre-check: a phrase's first word right before one of its second words."""
         tokens, follow = self._tokens.tokens, self._follow
         for i in compress(count(), map(self._tokens.phrase_starts.__contains__, raw)):
+            forms = tokens[raw[i]].forms
             after = map(_FORMS, map(tokens.__getitem__, islice(raw, i + 1, None)))
-            words = tokens[raw[i]].forms + next(filter(None, after), ())[:1]
-            if any(b in follow.get(a, ()) for a, b in pairwise(words)):
+            following = next(filter(None, after), ("",))[0]
+            if len(forms) == 1:  # the common case: one word, which can start a phrase
+                if following in follow[forms[0]]:
+                    return True
+            elif any(b in follow.get(a, ()) for a, b in pairwise((*forms, following))):
                 return True
         return False
 
