@@ -193,36 +193,29 @@ class DocumentMatrix:
     def compact(self) -> None:
         """Merge the append buffer into the column-sliced matrix.
 
-        Buffered rows are all newer than the matrix's rows, so a stable sort
-        by column of (old entries, then new ones) yields each column's rows
-        in order, with no intermediate COO matrix: peak memory stays near
-        twice the buffer.
+        The buffer becomes a column-sliced matrix of its own (scipy's counting
+        sort keeps each column's rows in order). Buffered rows are all newer
+        than the matrix's, so each column's new entries go at its end, in one
+        pass (``np.insert``): no sort of the whole matrix, and memory for one
+        new copy of it, so merging a few new facts into a large index is quick.
         """
         if not self._pending[0]:
             return
         p_rows, p_cols, p_vals = (np.frombuffer(a, dtype=a.typecode) for a in self._pending)
         n_cols = len(self.vocabulary)
-        if self._base.nnz:
-            old_cols = np.repeat(
-                np.arange(self._base.shape[1], dtype=np.int32), np.diff(self._base.indptr)
-            )
-            cols = np.concatenate([old_cols, p_cols])
-            rows = np.concatenate([self._base.indices.astype(np.int32, copy=False), p_rows])
-            vals = np.concatenate([self._base.data.astype(np.float32, copy=False), p_vals])
-        else:
-            cols, rows, vals = p_cols, p_rows, p_vals
-        order = np.argsort(cols, kind="stable")
-        counts = np.bincount(cols, minlength=n_cols)
-        index_type = np.int32 if len(cols) < 2**31 - 1 else np.int64
-        indptr = np.zeros(n_cols + 1, dtype=index_type)
-        np.cumsum(counts, out=indptr[1:])
-        matrix = sp.csc_matrix(
-            (vals[order], rows[order].astype(index_type, copy=False), indptr),
-            shape=(self.n_rows, n_cols),
-        )
-        matrix.has_sorted_indices = True
-        self._base = matrix
-        self._base_df = counts.astype(np.int64)
+        shape = (self.n_rows, n_cols)
+        new = sp.coo_matrix((p_vals, (p_rows, p_cols)), shape=shape).tocsc()
+        old = self._base
+        if old.nnz:
+            old_indptr = np.full(n_cols + 1, old.nnz, dtype=np.int64)
+            old_indptr[: len(old.indptr)] = old.indptr
+            ends = np.repeat(old_indptr[1:], np.diff(new.indptr))
+            indices = np.insert(old.indices, ends, new.indices)
+            data = np.insert(old.data, ends, new.data)
+            new = sp.csc_matrix((data, indices, old_indptr + new.indptr), shape=shape)
+        new.has_sorted_indices = True
+        self._base = new
+        self._base_df = np.diff(new.indptr).astype(np.int64)
         self._pending = (array("i"), array("i"), array("f"))
 
     def drop_rows(self, rows: np.ndarray) -> None:

@@ -65,3 +65,19 @@ def test_batches_continue_after_existing_rows_and_empty_documents() -> None:
     assert rows == range(1, 42)
     assert 1 not in similarities(matrix, WORDS)  # the empty document matches nothing
     assert matrix.n_rows == 42
+
+
+def test_merging_new_rows_into_a_compacted_matrix_keeps_every_column_in_row_order() -> None:
+    docs = documents(900, seed=5)
+    at_once, in_steps = DocumentMatrix(), DocumentMatrix()
+    for i, doc in enumerate(docs):
+        at_once.add(doc, i, 1.0, 0)
+        in_steps.add(doc, i, 1.0, 0)
+        if i in (10, 300, 301, 700):
+            in_steps.compact()
+    at_once.compact()
+    in_steps.compact()
+    left, right = at_once._base, in_steps._base
+    assert (left.indptr == right.indptr).all()
+    assert (left.indices == right.indices).all()
+    assert (left.data == right.data).all()
