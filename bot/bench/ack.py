@@ -3,10 +3,13 @@
 Two servers, each its own process on a loopback port, verify the same
 signing secret: `learnlink serve` (SQLite in a temporary folder, Slack's Web
 API faked on loopback, so the work after the ack runs too) and a bare Bolt
-`AsyncApp` on aiohttp whose only listener acks. The same stream of signed
-message events (channel chatter, one in five a question) is sent to each, one
-after the other, from `--concurrency` aiohttp clients for `--seconds`;
-requests answered during the first `--warmup` seconds are not counted.
+`AsyncApp` on aiohttp whose only listener acks. Signed message events
+(channel chatter, one in five a question) are sent from `--concurrency`
+aiohttp clients, to each server in turn: `--rounds` alternating slots that
+add up to `--seconds` per server, each slot starting once both servers are
+quiet (so the machine's noisy moments and our work after the ack fall on
+both sides alike); requests in each server's first `--warmup` seconds are
+not counted.
 
 Reported per server: acks per second, p50 and p99 ack latency, and the ratio
 of ours to the bare app's throughput (the goal: p99 < 100 ms, ratio >= 0.8).
@@ -113,21 +116,47 @@ def percentile_ms(sorted_seconds: list[float], share: float) -> float:
     return round(sorted_seconds[index] * 1000, 2)
 
 
+@dataclass
+class Samples:
+    """Ack latencies (seconds) and failed requests of one server, over its slots."""
+
+    latencies: list[float]
+    errors: int = 0
+
+    def figures(self, seconds: float) -> Figures:
+        ordered = sorted(self.latencies)
+        return Figures(
+            rps=len(ordered) / seconds,
+            p50_ms=percentile_ms(ordered, 0.50),
+            p99_ms=percentile_ms(ordered, 0.99),
+            requests=len(ordered),
+            errors=self.errors,
+        )
+
+
 async def drive(
-    url: str, secret: str, *, seconds: float, warmup: float, concurrency: int, base: int
-) -> Figures:
-    """Send signed events from `concurrency` clients for warmup + seconds; measure after warmup."""
+    url: str,
+    secret: str,
+    *,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    base: int,
+    first: int = 0,
+    into: Samples | None = None,
+) -> tuple[Samples, int]:
+    """Send signed events `first`, `first + 1`, ... from `concurrency` clients for
+    warmup + seconds; the samples after warmup, and the next event number."""
     import aiohttp
 
-    position = 0
-    latencies: list[float] = []
-    errors = 0
+    samples = into if into is not None else Samples([])
+    position = first
     started = time.perf_counter()
     measure_from = started + warmup
     stop_at = measure_from + seconds
 
     async def client(http: aiohttp.ClientSession) -> None:
-        nonlocal position, errors
+        nonlocal position
         while True:
             now = time.perf_counter()
             if now >= stop_at:
@@ -144,22 +173,40 @@ async def drive(
             done = time.perf_counter()
             if sent >= measure_from and done <= stop_at:
                 if ok:
-                    latencies.append(done - sent)
+                    samples.latencies.append(done - sent)
                 else:
-                    errors += 1
+                    samples.errors += 1
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=10)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         await asyncio.gather(*(client(http) for _ in range(concurrency)))
-    latencies.sort()
-    return Figures(
-        rps=len(latencies) / seconds,
-        p50_ms=percentile_ms(latencies, 0.50),
-        p99_ms=percentile_ms(latencies, 0.99),
-        requests=len(latencies),
-        errors=errors,
-    )
+    return samples, position
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def quiet(
+    pids: list[int], *, longest: float = 90.0, window: float = 0.25, windows: int = 8
+) -> float:
+    """Wait until every process has used under 5% of a core for `windows` windows in a row.
+
+    Why: our server keeps processing stored events after its slot (holding
+    back for up to a second after a burst first); measuring the bare app
+    meanwhile would hand it a slower machine. Returns the wait.
+    """
+    started = time.monotonic()
+    calm = 0
+    while calm < windows and time.monotonic() - started < longest:
+        before = [_cpu_seconds(pid) for pid in pids]
+        await asyncio.sleep(window)
+        used = [_cpu_seconds(pid) - b for pid, b in zip(pids, before, strict=True)]
+        calm = calm + 1 if max(used) < 0.05 * window else 0
+    return time.monotonic() - started
 
 
 # -- the two servers ------------------------------------------------------------------
@@ -278,9 +325,15 @@ async def serve_bare_bolt(port: int) -> None:
 
 
 async def run_ack_bench(
-    seconds: float = 10.0, concurrency: int = 16, warmup: float = 1.0
+    seconds: float = 10.0, concurrency: int = 16, warmup: float = 1.0, rounds: int = 5
 ) -> dict[str, Any]:
-    """Both servers, the same events, one after the other; the figures as a dict."""
+    """Both servers, the same kind of events, in alternating slots; the figures as a dict.
+
+    Each server gets `rounds` slots of seconds / rounds (after one warm-up),
+    in the order bare, ours, ours, bare, bare, ours, ..., and a slot starts
+    only when both servers are quiet, so a noisy moment on the machine or
+    our server's work after its acks does not land on one side only.
+    """
     from bot.localslack.api import FakeSlackApi, serve
 
     secret = secrets.token_hex(16)
@@ -290,43 +343,56 @@ async def run_ack_bench(
     for user in USERS:
         api.add_user(user, f"Bench {user[-2:]}", team_id=TEAM, tz="UTC")
     fake = await serve(api)
-    base = int(time.time())  # the same stream (ids, texts, users) for both servers
-    results: dict[str, Figures] = {}
+    base = int(time.time())
+    samples = {"bare_bolt": Samples([]), "ours": Samples([])}
     try:
         with tempfile.TemporaryDirectory(prefix="learnlink-bench-ack-") as name:
             folder = Path(name)
-            for label in ("bare_bolt", "ours"):
-                port = _free_port()
-                if label == "ours":
-                    command, env = _ours(folder, api.url, secret, port)
-                else:
-                    command, env = _bare(api.url, secret, port)
-                async with _process(command, env, port, folder / f"{label}.log"):
-                    results[label] = await drive(
-                        f"http://127.0.0.1:{port}/slack/events",
+            ports = {"bare_bolt": _free_port(), "ours": _free_port()}
+            bare_command, bare_env = _bare(api.url, secret, ports["bare_bolt"])
+            ours_command, ours_env = _ours(folder, api.url, secret, ports["ours"])
+            async with (
+                _process(bare_command, bare_env, ports["bare_bolt"], folder / "bare.log") as bare,
+                _process(ours_command, ours_env, ports["ours"], folder / "ours.log") as ours,
+            ):
+                position = 0
+                for label in _slots(rounds):
+                    await quiet([bare.pid, ours.pid])
+                    _, position = await drive(
+                        f"http://127.0.0.1:{ports[label]}/slack/events",
                         secret,
-                        seconds=seconds,
-                        warmup=warmup,
+                        seconds=seconds / rounds,
+                        warmup=0.0 if samples[label].latencies else warmup,
                         concurrency=concurrency,
                         base=base,
+                        first=position,
+                        into=samples[label],
                     )
     finally:
         await fake.cleanup()
-    ours, bare = results["ours"], results["bare_bolt"]
+    ours_figures = samples["ours"].figures(seconds)
+    bare_figures = samples["bare_bolt"].figures(seconds)
     return {
-        "ours": ours.as_dict(),
-        "bare_bolt": bare.as_dict(),
-        "ratio": round(ours.rps / bare.rps, 3) if bare.rps else 0.0,
+        "ours": ours_figures.as_dict(),
+        "bare_bolt": bare_figures.as_dict(),
+        "ratio": round(ours_figures.rps / bare_figures.rps, 3) if bare_figures.rps else 0.0,
         "seconds": seconds,
+        "rounds": rounds,
         "concurrency": concurrency,
-        "errors": {"ours": ours.errors, "bare_bolt": bare.errors},
+        "errors": {"ours": ours_figures.errors, "bare_bolt": bare_figures.errors},
     }
+
+
+def _slots(rounds: int) -> list[str]:
+    """bare, ours | ours, bare | bare, ours ...: each goes first in half the rounds."""
+    pair = ["bare_bolt", "ours"]
+    return [label for r in range(rounds) for label in (pair if r % 2 == 0 else pair[::-1])]
 
 
 def format_table(report: dict[str, Any]) -> str:
     lines = [
-        f"ack benchmark: {report['seconds']:g} s per server, {report['concurrency']} clients, "
-        "signed message events on 127.0.0.1",
+        f"ack benchmark: {report['seconds']:g} s per server in {report['rounds']} alternating "
+        f"slots, {report['concurrency']} clients, signed message events on 127.0.0.1",
         f"{'server':<22}{'acks/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}",
     ]
     for key, label in (("ours", "learnlink serve"), ("bare_bolt", "bare Bolt AsyncApp")):
@@ -360,10 +426,19 @@ def format_table(report: dict[str, Any]) -> str:
     show_default=True,
     help="Seconds sent before measuring.",
 )
+@click.option(
+    "--rounds",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="Alternating slots per server; --seconds is split among them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def ack_command(seconds: float, concurrency: int, warmup: float, as_json: bool) -> None:
+def ack_command(
+    seconds: float, concurrency: int, warmup: float, rounds: int, as_json: bool
+) -> None:
     """Acks per second and ack latency: learnlink serve beside a bare Bolt app."""
-    report = asyncio.run(run_ack_bench(seconds, concurrency, warmup))
+    report = asyncio.run(run_ack_bench(seconds, concurrency, warmup, rounds))
     if as_json:
         click.echo(json.dumps(report))
     else:

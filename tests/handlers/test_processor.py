@@ -105,3 +105,23 @@ async def test_work_gives_way_while_acks_are_waiting() -> None:
     started = time.monotonic()
     await traffic.give_way()
     assert 0.29 <= time.monotonic() - started < 5  # the work is held back, but only so long
+
+
+async def test_work_waits_out_a_burst_even_between_its_requests() -> None:
+    """Hundreds of requests a second leave 5 ms gaps; the work must not slip into each."""
+    traffic = Traffic(longest_wait=0.3, burst_rate=100)
+    for _ in range(40):  # 40 requests within a few milliseconds: a burst, all acked
+        traffic.arrived()
+        traffic.acked()
+    assert traffic.rate() > 100
+    started = time.monotonic()
+    await traffic.give_way()
+    waited = time.monotonic() - started
+    assert 0.05 <= waited < 0.29  # until the rate fell below 100/s, not just a 5 ms lull
+
+    traffic.arrived()  # one request now and then is no burst: only the lull
+    traffic.acked()
+    await asyncio.sleep(0.3)
+    started = time.monotonic()
+    await traffic.give_way()
+    assert time.monotonic() - started < 0.05
