@@ -137,19 +137,19 @@ class Samples:
 async def drive(
     url: str,
     secret: str,
+    samples: Samples,
     *,
     seconds: float,
     warmup: float,
     concurrency: int,
     base: int,
     first: int = 0,
-    into: Samples | None = None,
-) -> tuple[Samples, int]:
+) -> int:
     """Send signed events `first`, `first + 1`, ... from `concurrency` clients for
-    warmup + seconds; the samples after warmup, and the next event number."""
+    warmup + seconds, adding what is answered after warmup to `samples`; returns
+    the next event number."""
     import aiohttp
 
-    samples = into if into is not None else Samples([])
     position = first
     started = time.perf_counter()
     measure_from = started + warmup
@@ -181,7 +181,7 @@ async def drive(
     timeout = aiohttp.ClientTimeout(total=10)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         await asyncio.gather(*(client(http) for _ in range(concurrency)))
-    return samples, position
+    return position
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -192,12 +192,12 @@ def _cpu_seconds(pid: int) -> float:
 
 async def quiet(
     pids: list[int], *, longest: float = 90.0, window: float = 0.25, windows: int = 8
-) -> float:
+) -> None:
     """Wait until every process has used under 5% of a core for `windows` windows in a row.
 
     Why: our server keeps processing stored events after its slot (holding
     back for up to a second after a burst first); measuring the bare app
-    meanwhile would hand it a slower machine. Returns the wait.
+    meanwhile would hand it a slower machine.
     """
     started = time.monotonic()
     calm = 0
@@ -206,7 +206,6 @@ async def quiet(
         await asyncio.sleep(window)
         used = [_cpu_seconds(pid) - b for pid, b in zip(pids, before, strict=True)]
         calm = calm + 1 if max(used) < 0.05 * window else 0
-    return time.monotonic() - started
 
 
 # -- the two servers ------------------------------------------------------------------
@@ -358,15 +357,15 @@ async def run_ack_bench(
                 position = 0
                 for label in _slots(rounds):
                     await quiet([bare.pid, ours.pid])
-                    _, position = await drive(
+                    position = await drive(
                         f"http://127.0.0.1:{ports[label]}/slack/events",
                         secret,
+                        samples[label],
                         seconds=seconds / rounds,
                         warmup=0.0 if samples[label].latencies else warmup,
                         concurrency=concurrency,
                         base=base,
                         first=position,
-                        into=samples[label],
                     )
     finally:
         await fake.cleanup()
