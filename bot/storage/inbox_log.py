@@ -1,9 +1,10 @@
 """Arrivals into the inbox, on the ack path, at the least cost the database allows.
 
 Every Slack request is stored before it is acknowledged, so this insert is
-most of an ack's cost. It is one Core `INSERT .. ON CONFLICT DO NOTHING
-RETURNING` per batch (a duplicate id is skipped, not an error; the ids
-returned are the new ones), without a session or mapped objects.
+most of an ack's cost. A duplicate id is skipped, not an error, and the
+caller learns which ids were new. On PostgreSQL (and SQLite in memory) it is
+one Core `INSERT .. ON CONFLICT DO NOTHING RETURNING` per batch, without a
+session or mapped objects.
 
 On a SQLite file the batch goes through a plain `sqlite3` connection on one
 thread of our own: aiosqlite runs the same driver on a thread anyway, but
