@@ -321,8 +321,10 @@ async def _fall_back(ctx: Context, wave: Wave) -> None:
 
 async def advance_open_questions(ctx: Context) -> int:
     """The periodic job: move every question still routing on; returns asks sent."""
+    limits = limits_from(ctx.settings)
+    stale_before = ctx.clock.now() - limits.accept_timeout
     async with ctx.uow() as uow:
-        ids = [q.id for q in await uow.questions.with_status(QuestionStatus.ROUTING) if q.id]
+        ids = await uow.questions.to_advance(stale_before, limits.asks_at_once)
     sent = 0
     for question_id in ids:
         wave = await advance(ctx, question_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Text, and_, case, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +28,9 @@ from bot.domain.model import (
     Program,
     ProgramParticipant,
     Question,
+    QuestionStatus,
     Referral,
+    ReferralState,
     Round,
     Topic,
     Workspace,
@@ -253,8 +256,44 @@ class SqlQuestionRepository(_Repository):
         """The tracked question a thread hangs off (the thread id is its message id)."""
         return await self.by_message(workspace_id, channel_id, thread_id)
 
-    async def with_status(self, status: str) -> Sequence[Question]:
-        query = select(Question).filter_by(status=status).order_by(t.questions.c.created_at)
+    async def to_advance(self, stale_before: datetime, asks_at_once: int) -> Sequence[int]:
+        """Ids of the questions still routing that the routing job has work for.
+
+        Work means: an ask that timed out (asked before `stale_before`) or was
+        never recorded as sent, a free slot with a queued expert behind it, or
+        nobody asked at all (the fallback). Not work: every ask out and waiting
+        for its answer, which is where almost every open question sits, so the
+        minute job no longer loads thousands of questions that it would leave
+        as they are (it did, and under steady traffic it took a growing share
+        of the CPU the events needed). Accepted or helped questions are skipped
+        as the job skips them.
+        """
+        q, r = t.questions.c, t.referrals.c
+
+        def any_referral(*where: Any) -> Any:
+            return select(r.id).where(r.question_id == q.id, *where).exists()
+
+        asked = r.state == ReferralState.ASKED
+        active = (
+            select(func.count(r.id))
+            .where(r.question_id == q.id, asked, r.asked_at > stale_before)
+            .scalar_subquery()
+        )
+        query = (
+            select(q.id)
+            .where(
+                q.status == QuestionStatus.ROUTING,
+                ~any_referral(r.state.in_((ReferralState.ACCEPTED, ReferralState.HELPED))),
+                or_(
+                    any_referral(asked, or_(r.asked_at <= stale_before, r.message_id.is_(None))),
+                    and_(
+                        active < asks_at_once,
+                        or_(active == 0, any_referral(r.state == ReferralState.QUEUED)),
+                    ),
+                ),
+            )
+            .order_by(q.created_at)
+        )
         return (await self.session.scalars(query)).all()
 
     async def since(self, cutoff: datetime) -> Sequence[Question]:

@@ -156,6 +156,47 @@ async def test_questions_answers_and_referrals(services: Services) -> None:
             await uow.session.flush()
 
 
+async def test_the_routing_job_gets_only_questions_it_has_work_for(services: Services) -> None:
+    people = [await add_person(services, name) for name in ("Asker", "A", "B", "C")]
+    asker, a, b, c = (p.id or 0 for p in people)
+    fresh, stale = T0 - timedelta(minutes=5), T0 - timedelta(minutes=61)
+    sent = {"state": "asked", "message_id": "M"}
+    cases: dict[str, list[tuple[int, dict[str, object]]]] = {
+        "waiting": [(a, {**sent, "asked_at": fresh}), (b, {**sent, "asked_at": fresh})],
+        "waiting, a queued one behind full slots": [
+            (a, {**sent, "asked_at": fresh}),
+            (b, {**sent, "asked_at": fresh}),
+            (c, {}),
+        ],
+        "timed out": [(a, {**sent, "asked_at": stale}), (b, {**sent, "asked_at": fresh})],
+        "never recorded as sent": [(a, {"state": "asked", "asked_at": fresh})],
+        "a free slot and a queued one": [(a, {**sent, "asked_at": fresh}), (b, {})],
+        "nobody asked": [(a, {"state": "declined"})],
+        "accepted": [(a, {"state": "accepted"}), (b, {**sent, "asked_at": stale})],
+        "one asked, nobody left": [(a, {**sent, "asked_at": fresh})],
+    }
+    ids = {}
+    async with services.uow() as uow:
+        workspace = await uow.workspaces.get_or_create("slack", "T1", "Acme")
+        for n, (name, referrals) in enumerate(cases.items()):
+            question = await uow.questions.add(
+                Question(workspace.id or 0, asker, name, message_id=f"1.{n}", status="routing")
+            )
+            ids[question.id] = name
+            for rank, (person, fields) in enumerate(referrals):
+                await uow.referrals.add(Referral(question.id or 0, person, rank, 0.5, **fields))  # type: ignore[arg-type]
+        await uow.questions.add(Question(workspace.id or 0, asker, "resolved", status="resolved"))
+        await uow.commit()
+    async with services.uow() as uow:
+        found = [ids[i] for i in await uow.questions.to_advance(T0 - timedelta(minutes=60), 2)]
+    assert sorted(found) == [
+        "a free slot and a queued one",
+        "never recorded as sent",
+        "nobody asked",
+        "timed out",
+    ]
+
+
 async def test_loads_count_each_persons_day_week_and_last_ask(services: Services) -> None:
     asker = await add_person(services, "Asker")
     tokyo = await add_person(services, "Tokyo")
