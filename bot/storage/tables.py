@@ -210,6 +210,8 @@ referrals = Table(
     Column("message_id", String(128)),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("question_id", "person_id", name="uq_referrals_question_person"),
+    # a person's asks this week (load spreading): read from the index alone
+    Index("ix_referrals_person_asked", "person_id", "asked_at"),
 )
 
 programs = Table(
