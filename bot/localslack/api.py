@@ -105,6 +105,7 @@ class FakeSlackApi:
     socket_acks: list[Json] = field(default_factory=list)
     gates: dict[str, asyncio.Event] = field(default_factory=dict)
     not_in_channel: set[str] = field(default_factory=set)
+    closed_channels: set[str] = field(default_factory=set)  # chat.postMessage: channel_not_found
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     page_size: int = 2
     url: str = ""
@@ -356,7 +357,7 @@ def _blocks(args: Json) -> list[Any]:
 
 @_authed
 def _post_message(api: FakeSlackApi, args: Json, token: str | None) -> Json:
-    if not args.get("channel"):
+    if not args.get("channel") or args["channel"] in api.closed_channels:
         return _error("channel_not_found")
     if not args.get("text") and not args.get("blocks"):
         return _error("no_text")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 
 from slack_sdk.errors import SlackApiError
@@ -20,6 +21,7 @@ log = logging.getLogger("learnlink.slack.gateway")
 Send = Callable[[AsyncWebClient], Awaitable[Sent]]
 # chat.postEphemeral needs the bot in the channel; without it, say it in a DM.
 NOT_IN_CHANNEL = {"channel_not_found", "not_in_channel", "is_archived"}
+DM_CHANNELS_KEPT = 10_000
 
 
 class SlackGateway:
@@ -30,12 +32,24 @@ class SlackGateway:
     ) -> None:
         self._clients = clients
         self._sent_once = Once(self.platform, uow, clock)
+        self._dm_channels = DmChannels()
 
     async def send_direct(
         self, workspace_id: str, user_ids: Sequence[str], view: View, *, key: str
     ) -> Sent:
         async def send(client: AsyncWebClient) -> Sent:
-            return await _post(client, await _open(client, user_ids), view)
+            users = ",".join(user_ids)
+            known = self._dm_channels.get(workspace_id, users)
+            if known:
+                try:
+                    return await _post(client, known, view)
+                except SlackApiError as exc:
+                    if exc.response.get("error") not in NOT_IN_CHANNEL:
+                        raise
+                    self._dm_channels.forget(workspace_id, users)
+            channel = await _open(client, user_ids)
+            self._dm_channels.keep(workspace_id, users, channel)
+            return await _post(client, channel, view)
 
         return await self._once(key, workspace_id, send)
 
@@ -100,3 +114,33 @@ async def _post(
         unfurl_links=False,
     )
     return Sent(str(response["channel"]), str(response["ts"]))
+
+
+class DmChannels:
+    """The DM channel of each user (or group of users) the bot has written to.
+
+    A DM's channel id does not change, so it is opened once instead of before
+    every message: conversations.open is a Tier 3 method (about 50 calls a
+    minute), and two asks a question would spend it fast. The most recently
+    used `DM_CHANNELS_KEPT` are kept; a channel Slack no longer knows is
+    forgotten and opened again.
+    """
+
+    def __init__(self, size: int = DM_CHANNELS_KEPT) -> None:
+        self._size = size
+        self._channels: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def get(self, workspace_id: str, users: str) -> str | None:
+        channel = self._channels.get((workspace_id, users))
+        if channel is not None:
+            self._channels.move_to_end((workspace_id, users))
+        return channel
+
+    def keep(self, workspace_id: str, users: str, channel: str) -> None:
+        self._channels[(workspace_id, users)] = channel
+        self._channels.move_to_end((workspace_id, users))
+        while len(self._channels) > self._size:
+            self._channels.popitem(last=False)
+
+    def forget(self, workspace_id: str, users: str) -> None:
+        self._channels.pop((workspace_id, users), None)

@@ -41,6 +41,23 @@ async def test_send_direct_opens_a_dm_and_posts_the_ask(slack: Slack) -> None:
     ]
 
 
+async def test_a_dm_channel_is_opened_once_and_again_when_slack_no_longer_knows_it(
+    slack: Slack,
+) -> None:
+    gateway = slack.runtime.gateway
+    await gateway.send_direct("T1", ["UEXPERT"], ASK, key="ask:1")
+    await gateway.send_direct("T1", ["UEXPERT"], ASK, key="ask:2")
+    assert len(slack.api.answered("conversations.open")) == 1
+    assert [c.args["channel"] for c in slack.api.answered("chat.postMessage")] == ["DUEXPERT"] * 2
+    slack.api.closed_channels.add("DUEXPERT")
+    with pytest.raises(SlackApiError):
+        await gateway.send_direct("T1", ["UEXPERT"], ASK, key="ask:3")
+    assert len(slack.api.answered("conversations.open")) == 2  # forgotten, opened again
+    slack.api.closed_channels.clear()
+    sent = await gateway.send_direct("T1", ["UEXPERT"], ASK, key="ask:4")
+    assert sent.channel == "DUEXPERT" and len(slack.api.answered("conversations.open")) == 2
+
+
 async def test_the_same_key_is_never_sent_twice(slack: Slack) -> None:
     gateway = slack.runtime.gateway
     first = await gateway.send_direct("T1", ["UEXPERT"], ASK, key="ask:7")
