@@ -19,12 +19,20 @@ side (/metrics, the request middleware) is in bot.admin.ops.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 PLATFORMS = ("slack", "teams")
@@ -122,6 +130,15 @@ class Metrics:
             buckets=HTTP_BUCKETS,
             registry=r,
         )
+        # Resident memory also holds the allocator's free space, which comes and
+        # goes; the blocks Python holds are the live objects, where a leak climbs.
+        ProcessCollector(registry=r)
+        self.python_blocks = Gauge(
+            "learnlink_python_allocated_blocks",
+            "Memory blocks Python has allocated (its live objects)",
+            registry=r,
+        )
+        self.python_blocks.set_function(sys.getallocatedblocks)
         self._start_at_zero()
 
     def _start_at_zero(self) -> None:

@@ -79,6 +79,15 @@ async def test_metrics_parse_and_count_events(client: Client) -> None:
     assert after[("learnlink_api_retries_total", (("platform", "teams"),))] == 1
 
 
+async def test_memory_is_exported_as_resident_bytes_and_python_blocks(client: Client) -> None:
+    before = await scrape(client)
+    held = [object() for _ in range(50_000)]  # live objects the blocks gauge must see
+    after = await scrape(client)
+    assert after[("process_resident_memory_bytes", ())] > 10 * 2**20
+    blocks = ("learnlink_python_allocated_blocks", ())
+    assert after[blocks] - before[blocks] >= len(held)
+
+
 async def test_requests_are_counted_by_route(client: Client) -> None:
     for _ in range(3):
         assert (await client.get("/healthz")).status == 200

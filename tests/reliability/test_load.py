@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from pathlib import Path
 
@@ -36,6 +37,18 @@ DRAIN_SECONDS = 180.0 if SLOW else 60.0
 # Allocator free space still creeps up a little (~0.8 MiB a minute at 40 events/s,
 # live memory flat); a leak of 700 bytes an event would cross this in 10 minutes.
 MAX_GROWTH = 16 * 1024 * 1024
+# Python's live blocks (its objects): ~840,000 here, +-1% from moment to moment;
+# one object leaked per event would add ~3% in 10 minutes
+MAX_BLOCK_GROWTH = 0.04
+
+
+async def python_blocks(http: aiohttp.ClientSession, url: str) -> int:
+    """The server's live Python blocks, from its /metrics."""
+    async with http.get(url + "/metrics") as response:
+        text = await response.text()
+    found = re.search(r"^learnlink_python_allocated_blocks (\S+)$", text, re.M)
+    assert found, "no learnlink_python_allocated_blocks in /metrics"
+    return int(float(found[1]))
 
 
 def rss_curve(samples: list[tuple[float, int]]) -> str:
@@ -56,6 +69,7 @@ async def test_sustained_load_loses_nothing_and_memory_stays_flat(tmp_path: Path
         await server.start()
         events = []
         samples: list[tuple[float, int]] = []
+        blocks: list[int] = []  # Python's live blocks after the warm-up and after the drain
         started = time.monotonic()
         async with aiohttp.ClientSession() as http:
             pending: set[asyncio.Task[int | None]] = set()
@@ -71,11 +85,15 @@ async def test_sustained_load_loses_nothing_and_memory_stays_flat(tmp_path: Path
                     n += 1
                 if not samples or elapsed - samples[-1][0] >= 1.0:
                     samples.append((elapsed, server.rss_bytes()))
+                if not blocks and elapsed >= WARMUP:
+                    blocks.append(await python_blocks(http, server.url))
                 await asyncio.sleep(0.01)
             await asyncio.gather(*pending)
         load_ended = time.monotonic()
         outcome = await wait_until_drained(database, api, seconds=DRAIN_SECONDS)
         drained_in = time.monotonic() - load_ended
+        async with aiohttp.ClientSession() as http:
+            blocks.append(await python_blocks(http, server.url))
         end_rss = server.rss_bytes()
         exit_code = await server.stop()
     after_warmup = [rss for at, rss in samples if at >= WARMUP]
@@ -89,9 +107,11 @@ async def test_sustained_load_loses_nothing_and_memory_stays_flat(tmp_path: Path
         f"(growth {growth / 2**20:+.1f} MiB, peak {max(r for _, r in samples) / 2**20:.1f} MiB)"
         f"\nRSS by tenths of the run (MiB): {rss_curve(samples)}"
         f"\nthe inbox drained {drained_in:.0f} s after the last event"
+        f"\nPython's live blocks after warm-up {blocks[0]:,}, after the drain {blocks[-1]:,}"
     )
     assert exit_code == 0, server.tail()
     assert acked == len(events), "some events were not acked"
     assert done == len(events) == len(outcome.inbox), "some events were lost or not processed"
     assert sum(outcome.questions.values()) == sum(e.is_question for e in events)
     assert growth < MAX_GROWTH
+    assert blocks[-1] < blocks[0] * (1 + MAX_BLOCK_GROWTH)
