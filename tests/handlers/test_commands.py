@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.handlers.commands import USAGE, run_command
@@ -10,7 +12,7 @@ from bot.rendering.views import ExpertList, Home, Notice, ProfileForm
 from tests.handlers.conftest import World
 
 
-def command(text: str, user: str = "UASK", **fields: object) -> CommandInvoked:
+def command(text: str, user: str = "UASK", **fields: Any) -> CommandInvoked:
     base: dict[str, object] = {
         "platform": "slack",
         "workspace_id": "T1",
@@ -19,10 +21,10 @@ def command(text: str, user: str = "UASK", **fields: object) -> CommandInvoked:
         "channel_id": "CPLAT",
         "invocation_id": f"trig-{abs(hash(text))}",
     }
-    return CommandInvoked(**{**base, **fields})  # type: ignore[arg-type]
+    return CommandInvoked(**{**base, **fields})
 
 
-async def notice(world: World, text: str, **fields: object) -> Notice:
+async def notice(world: World, text: str, **fields: Any) -> Notice:
     view = await run_command(world[0].context, command(text, **fields))
     assert isinstance(view, Notice), view
     return view

@@ -46,7 +46,7 @@ async def start(world: World, extra: str = "") -> int:
 
 
 def test_parse_start_reads_every_option() -> None:
-    defaults = {
+    defaults: dict[str, str | int] = {
         "cadence": "weekly",
         "day": "mon",
         "time": "10:00",

@@ -20,6 +20,7 @@ import random
 import time
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -106,7 +107,7 @@ async def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
     dms = dm_targets(api.calls)
     undelivered = outcome.undelivered(dms)
     cut = [a for a in undelivered if outcome.cut_mid_send(a)]
-    found = {
+    found: dict[str, list[Any]] = {
         "inbox rows not done": [e for e, (s, _) in outcome.inbox.items() if s != "done"],
         "acked events missing from the inbox": [
             e.event_id for e in acked if e.event_id not in outcome.inbox

@@ -62,7 +62,7 @@ async def test_a_large_batch_is_inserted_in_pages_of_bounded_size(services: Serv
         assert await services.inbox_log.append([arrival(i) for i in sorted(ids)]) == ids
     finally:
         event.remove(Engine, "before_cursor_execute", seen)
-    through_sqlalchemy = services.inbox_log._file is None  # type: ignore[attr-defined]
+    through_sqlalchemy = services.inbox_log._file is None
     assert len(inserts) == (-(-100 // ROWS_PER_STATEMENT) if through_sqlalchemy else 0)
     async with services.uow() as uow:
         assert len(await uow.inbox.pending()) == 100

@@ -45,7 +45,7 @@ async def test_people_found_by_email_and_identity(services: Services) -> None:
         assert by_email is not None and by_slack is not None and by_teams is not None
         assert by_email.id == by_slack.id == by_teams.id == ana.id
         assert await uow.people.by_identity("slack", "U2") is None
-        assert [i.platform for i in await uow.people.identities(ana.id)] == ["slack", "teams"]
+        assert [i.platform for i in await uow.people.identities(ana.id or 0)] == ["slack", "teams"]
 
 
 async def test_linking_an_identity_twice_moves_it_instead_of_duplicating(
@@ -151,7 +151,7 @@ async def test_questions_answers_and_referrals(services: Services) -> None:
         assert await uow.referrals.asked_since(T0 + timedelta(minutes=1)) == []
         assert [q.id for q in await uow.questions.by_asker(asker.id)] == [question.id]
         # one referral per (question, person): the router cannot ask someone twice
-        uow.session.add(Referral(question.id, expert.id, rank=2, score=0.5))  # type: ignore[arg-type]
+        uow.session.add(Referral(question.id, expert.id, rank=2, score=0.5))
         with pytest.raises(IntegrityError):
             await uow.session.flush()
 
