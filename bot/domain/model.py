@@ -52,6 +52,10 @@ class ReferralState(StrEnum):
     HELPED = "helped"
 
 
+# An expert took the question on: routing asks nobody else about it.
+ENGAGED_REFERRAL_STATES = frozenset({ReferralState.ACCEPTED, ReferralState.HELPED})
+
+
 class InboxState(StrEnum):
     PENDING = "pending"
     DONE = "done"

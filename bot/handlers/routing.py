@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import Person, Question, QuestionStatus, Referral, ReferralState
+from bot.domain.model import (
+    ENGAGED_REFERRAL_STATES,
+    Person,
+    Question,
+    QuestionStatus,
+    Referral,
+    ReferralState,
+)
 from bot.domain.ports import UnitOfWork
 from bot.handlers.context import Context
 from bot.matching.expertise import RankedExpert
@@ -25,7 +32,6 @@ from bot.settings import Settings
 
 log = logging.getLogger("learnlink.routing")
 CLOSED = {QuestionStatus.RESOLVED, QuestionStatus.FALLBACK, QuestionStatus.UNROUTED}
-ENGAGED = {ReferralState.ACCEPTED, ReferralState.HELPED}
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,8 @@ async def _next_wave(ctx: Context, question_id: int) -> Wave | None:
             return None
         platform, workspace = await _workspace(uow, question.workspace_id)
         referrals = list(await uow.referrals.for_question(question_id))
-        if any(r.state in ENGAGED for r in referrals) or question.status == QuestionStatus.ANSWERED:
+        engaged = any(r.state in ENGAGED_REFERRAL_STATES for r in referrals)
+        if engaged or question.status == QuestionStatus.ANSWERED:
             return None
         for referral in referrals:
             asked_at = referral.asked_at

@@ -121,7 +121,7 @@ class _SqliteAppender:
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self._path, timeout=30, isolation_level=None)
         sqlite_pragmas(connection, None)
-        _rare_checkpoints(connection, None)
+        _rare_checkpoints(connection)
         self._connection = connection
         return connection
 
@@ -173,7 +173,7 @@ def _sqlite_file(engine: AsyncEngine) -> str | None:
     return url.database
 
 
-def _rare_checkpoints(dbapi_connection: Any, _record: Any) -> None:
+def _rare_checkpoints(connection: sqlite3.Connection) -> None:
     """Leave the WAL's checkpoints to the other connections, up to a large WAL.
 
     Whichever connection commits when the WAL has passed its limit copies the
@@ -184,6 +184,4 @@ def _rare_checkpoints(dbapi_connection: Any, _record: Any) -> None:
     processing held back, this connection still checkpoints at 10,000 pages
     (about 40 MB), so the WAL stays bounded.
     """
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA wal_autocheckpoint={ACK_PATH_CHECKPOINT_PAGES}")
-    cursor.close()
+    connection.execute(f"PRAGMA wal_autocheckpoint={ACK_PATH_CHECKPOINT_PAGES}")

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import (
+    ENGAGED_REFERRAL_STATES,
     Answer,
     Channel,
     Delivery,
@@ -265,7 +266,7 @@ class SqlQuestionRepository(_Repository):
         for its answer, which is where almost every open question sits, so the
         minute job no longer loads thousands of questions that it would leave
         as they are (it did, and under steady traffic it took a growing share
-        of the CPU the events needed). Accepted or helped questions are skipped
+        of the CPU the events needed). Questions an expert took on are skipped,
         as the job skips them.
         """
         q, r = t.questions.c, t.referrals.c
@@ -283,7 +284,7 @@ class SqlQuestionRepository(_Repository):
             select(q.id)
             .where(
                 q.status == QuestionStatus.ROUTING,
-                ~any_referral(r.state.in_((ReferralState.ACCEPTED, ReferralState.HELPED))),
+                ~any_referral(r.state.in_(sorted(ENGAGED_REFERRAL_STATES))),
                 or_(
                     any_referral(asked, or_(r.asked_at <= stale_before, r.message_id.is_(None))),
                     and_(
